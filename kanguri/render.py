@@ -1,0 +1,269 @@
+"""Turns records into Markdown, in one language at a time.
+
+Pages are Jinja templates: a claim page writes its prose and calls ``{{ verdict() }}``, ``{{ value("x") }}``,
+``{{ figure("y") }}``… where the numbers go. Nothing on a page is typed by hand that the experiment computes.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import jinja2
+from babel.numbers import format_decimal
+
+from kanguri import registry
+from kanguri.report import Report, Value
+from kanguri.text import L, Lang
+
+VERDICT_LABEL = {
+    "supported": L(ja="支持", en="Supported"),
+    "partly": L(ja="一部支持", en="Partly supported"),
+    "not-supported": L(ja="不支持", en="Not supported"),
+    "not-testable": L(ja="検証不能", en="Not testable"),
+    "failed": L(ja="実行失敗", en="Run failed"),
+    "planned": L(ja="準備中", en="Planned"),
+}
+KIND_LABEL = {
+    "experiment": L(ja="実験", en="experiment"),
+    "sourced": L(ja="出典", en="sourced"),
+    "opinion": L(ja="意見", en="opinion"),
+}
+T = {  # fixed phrases of the generated parts
+    "rule": L(ja="判定の根拠", en="Why this verdict"),
+    "control": L(ja="陰性対照", en="Negative control"),
+    "control_ok": L(ja="同じ基準で棄却された（期待どおり）", en="rejected by the same criterion, as it must be"),
+    "control_bad": L(ja="棄却されなかった：基準が甘すぎる", en="NOT rejected: the criterion is too lax"),
+    "failed": L(ja="この主張の実験は失敗しました。ほかのページは影響を受けません。",
+                en="This claim's experiment failed. The rest of the site is unaffected."),
+    "ci": L(ja="95% 信頼区間", en="95% CI"),
+    "source": L(ja="出典", en="Source"),
+    "theirs": L(ja="出典の値・主張", en="Their result"),
+    "ours": L(ja="本サイトの値", en="Ours"),
+    "profile": L(ja="プロファイル", en="Profile"),
+    "wall": L(ja="実行時間", en="Wall time"),
+    "memory": L(ja="最大メモリ", en="Peak memory"),
+    "commit": L(ja="コミット", en="Commit"),
+    "key": L(ja="キャッシュキー", en="Cache key"),
+    "machine": L(ja="マシン", en="Machine"),
+    "gpu": L(ja="GPU", en="GPU"),
+    "claim": L(ja="主張", en="Claim"),
+    "section": L(ja="章", en="Section"),
+    "kind": L(ja="種類", en="Kind"),
+    "verdict": L(ja="判定", en="Verdict"),
+    "headline": L(ja="主要な数値", en="Headline number"),
+    "runtime": L(ja="実行時間", en="Runtime"),
+    "status": L(ja="状態", en="Status"),
+    "package": L(ja="パッケージ", en="Package"),
+    "version": L(ja="バージョン", en="Version"),
+    "seconds": L(ja="秒", en="s"),
+    "expected": L(ja="記載の判定", en="Stated verdict"),
+}
+
+
+def fmt_number(x: float | None, lang: Lang, digits: int = 3) -> str:
+    """Locale-aware number with ``digits`` significant digits; very large or small ones as a×10ⁿ."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    if isinstance(x, int) and not isinstance(x, bool):
+        return format_decimal(x, format="#,##0", locale=lang)
+    if x == 0:
+        return "0"
+    exp = math.floor(math.log10(abs(x)))
+    if not -3 <= exp < 6:
+        mant = x / 10**exp
+        return f"{format_decimal(mant, format='0.' + '0' * (digits - 1), locale=lang)}×10<sup>{exp}</sup>"
+    decimals = max(0, digits - 1 - exp)
+    return format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=lang)
+
+
+def fmt_value(v: Value, lang: Lang) -> str:
+    unit = f" {v.unit(lang)}" if v.unit else ""
+    text = f"{fmt_number(v.value, lang, v.digits)}{unit}"
+    if v.lo is not None and v.hi is not None:
+        text += (f" ({T['ci'](lang)} {fmt_number(v.lo, lang, v.digits)}–"
+                 f"{fmt_number(v.hi, lang, v.digits)})")
+    return text
+
+
+def badge(verdict: str, lang: Lang) -> str:
+    return f'<span class="kg-badge kg-{verdict}">{VERDICT_LABEL[verdict](lang)}</span>'
+
+
+def record_verdict(record: dict | None) -> str:
+    if record is None:
+        return "planned"
+    return record["decision"]["verdict"] if record.get("status") == "ok" else "failed"
+
+
+def cell(x: object, lang: Lang) -> str:
+    if isinstance(x, dict) and set(x) == {"ja", "en"}:
+        return x[lang]
+    if isinstance(x, float | int) and not isinstance(x, bool):
+        return fmt_number(x, lang)
+    return html.escape(str(x))
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+@dataclass
+class PageContext:
+    """Everything a page template may call, for one language."""
+
+    lang: Lang
+    records: dict[str, dict]  # claim id -> record (site profile)
+    page_dir: str  # the page's output folder, to make figure links relative
+    claim_id: str | None = None
+    figure_url: Callable[[str, str], str] = field(default=lambda cid, f: f)
+
+    def _record(self, claim_id: str | None = None) -> dict:
+        cid = claim_id or self.claim_id
+        if cid is None:
+            raise ValueError("this page is not a claim page; pass a claim id")
+        return self.records.get(cid) or {"status": "failed", "error": "no record"}
+
+    def _report(self, claim_id: str | None = None) -> Report | None:
+        r = self._record(claim_id)
+        return Report.model_validate(r["report"]) if r.get("status") == "ok" else None
+
+    # --- claim pages -------------------------------------------------------------------------
+    def statement(self) -> str:
+        claim = registry.load(self.claim_id)
+        return claim.statement(self.lang)
+
+    def question(self) -> str:
+        return registry.load(self.claim_id).question(self.lang)
+
+    def verdict(self) -> str:
+        r, lang = self._record(), self.lang
+        if r.get("status") != "ok":
+            err = html.escape(r.get("error", ""))
+            return f'!!! failure "{VERDICT_LABEL["failed"](lang)}"\n    {T["failed"](lang)}\n\n    `{err}`\n'
+        d, c = r["decision"], r["control"]
+        reasons = "\n".join(f"    - {x[lang]}" for x in d["reasons"])
+        ctl_ok = c["verdict"] == "not-supported"
+        ctl = (T["control_ok"] if ctl_ok else T["control_bad"])(lang)
+        ctl_reasons = "\n".join(f"    - {x[lang]}" for x in c["reasons"])
+        kind = {"supported": "success", "partly": "warning"}.get(d["verdict"], "danger")
+        return (f'!!! {kind} "{T["verdict"](lang)}: {VERDICT_LABEL[d["verdict"]](lang)}"\n'
+                f'    {badge(d["verdict"], lang)}\n\n    **{T["rule"](lang)}**\n\n{reasons}\n\n'
+                f'    **{T["control"](lang)}**: {ctl}\n\n{ctl_reasons}\n')
+
+    def value(self, name: str, claim_id: str | None = None) -> str:
+        rep = self._report(claim_id)
+        if rep is None:
+            return "—"
+        if name not in rep.values:
+            raise KeyError(f"claim {claim_id or self.claim_id}: no value named {name!r}")
+        return fmt_value(rep.values[name], self.lang)
+
+    def table(self, name: str) -> str:
+        rep = self._report()
+        if rep is None:
+            return ""
+        t = rep.tables[name]
+        rows = [[cell(x.model_dump() if isinstance(x, L) else x, self.lang) for x in row] for row in t.rows]
+        return md_table([c(self.lang) for c in t.columns], rows) + f"\n\n*{t.caption(self.lang)}*\n"
+
+    def figure(self, name: str) -> str:
+        r, rep = self._record(), self._report()
+        if rep is None:
+            return ""
+        fig = rep.figures[name]
+        src = self.figure_url(self.claim_id, r["figures"][name][self.lang])
+        alt = html.escape(fig.title(self.lang), quote=True)
+        return (f'<figure class="kg-figure" markdown="0"><img src="{src}" alt="{alt}" loading="lazy">'
+                f"<figcaption>{html.escape(fig.caption(self.lang))}</figcaption></figure>")
+
+    def anchors(self) -> str:
+        claim = registry.load(self.claim_id)
+        rows = []
+        for a in claim.anchors:
+            ours = self.value(a.ours) if a.ours else "—"
+            rows.append([f"[{html.escape(a.cite)}]({a.url})", a.theirs(self.lang), ours])
+        return md_table([T["source"](self.lang), T["theirs"](self.lang), T["ours"](self.lang)], rows)
+
+    def provenance(self) -> str:
+        r, lang = self._record(), self.lang
+        p = r.get("provenance", {})
+        rows = [
+            [T["profile"](lang), f"`{r.get('profile', '—')}`"],
+            [T["wall"](lang), f"{fmt_number(r.get('wall_seconds'), lang)} {T['seconds'](lang)}"],
+            [T["memory"](lang), f"{fmt_number(r.get('peak_memory_mb'), lang)} MB"],
+            [T["commit"](lang), f"`{p.get('commit', '—')}`"],
+            [T["key"](lang), f"`{r.get('key', '—')}`"],
+            [T["machine"](lang), f"{p.get('cpu', '—')} × {p.get('cores', '?')}, Python {p.get('python', '?')}"],
+            [T["gpu"](lang), r.get("accelerator", "—")],
+        ]
+        return md_table(["", ""], rows)
+
+    # --- index pages -------------------------------------------------------------------------
+    def claims_table(self) -> str:
+        lang, rows = self.lang, []
+        sections, entries = registry.catalogue()
+        for e in entries:
+            r = self.records.get(e.id) if e.implemented else None
+            link = f"[{e.title(lang)}]({e.id}.md)" if e.implemented else e.title(lang)
+            headline = runtime = "—"
+            if r and r.get("status") == "ok":
+                headline = self.value(registry.load(e.id).headline, e.id)
+            if r and r.get("wall_seconds") is not None:
+                runtime = f"{fmt_number(r['wall_seconds'], lang)} {T['seconds'](lang)}"
+            rows.append([link, sections[e.section](lang), KIND_LABEL[e.kind](lang),
+                         badge(record_verdict(r), lang), headline, runtime])
+        head = [T[k](lang) for k in ("claim", "section", "kind", "verdict", "headline", "runtime")]
+        return md_table(head, rows)
+
+    def section_claims(self, section: str) -> str:
+        lines = []
+        for e in registry.catalogue()[1]:
+            if e.section != section:
+                continue
+            r = self.records.get(e.id) if e.implemented else None
+            title = f"[{e.title(self.lang)}](claims/{e.id}.md)" if e.implemented else e.title(self.lang)
+            lines.append(f"- {badge(record_verdict(r), self.lang)} {title}")
+        return "\n".join(lines)
+
+    def section_title(self, section: str) -> str:
+        return registry.catalogue()[0][section](self.lang)
+
+    def reproducibility_table(self) -> str:
+        lang, rows = self.lang, []
+        for cid, r in self.records.items():
+            p = r.get("provenance", {})
+            rows.append([f"[{cid}](claims/{cid}.md)", f"`{r.get('profile')}`",
+                         badge(record_verdict(r), lang),
+                         f"{fmt_number(r.get('wall_seconds'), lang)} {T['seconds'](lang)}",
+                         f"{fmt_number(r.get('peak_memory_mb'), lang)} MB",
+                         f"`{p.get('commit', '—')}`", f"`{r.get('key', '—')}`"])
+        head = [T[k](lang) for k in ("claim", "profile", "status", "wall", "memory", "commit", "key")]
+        return md_table(head, rows)
+
+    def versions_table(self) -> str:
+        from kanguri import provenance
+
+        snap = provenance.snapshot()
+        rows = [[f"`{k}`", v] for k, v in snap["packages"].items()]
+        rows += [["Python", snap["python"]], [T["machine"](self.lang), f"{snap['cpu']} × {snap['cores']}"],
+                 [T["commit"](self.lang), f"`{snap['commit']}`"]]
+        return md_table([T["package"](self.lang), T["version"](self.lang)], rows)
+
+
+ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+def render_page(markdown: str, ctx: PageContext) -> str:
+    """Render a page template; every public method of the context is a template function."""
+    names = {n: getattr(ctx, n) for n in dir(ctx) if not n.startswith("_") and callable(getattr(ctx, n))}
+    return ENV.from_string(markdown).render(**names, lang=ctx.lang)
+
+
+def relative(target: str, page_dir: str) -> str:
+    return posixpath.relpath(target, page_dir or ".")

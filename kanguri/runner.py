@@ -1,0 +1,73 @@
+"""Runs claims: a cached record when the key matches, otherwise the worker in a subprocess with a timeout."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from kanguri import cache, registry
+from kanguri.paths import ROOT
+
+log = logging.getLogger("kanguri")
+
+
+def failed_record(claim_id: str, profile: str, error: str, **extra) -> dict:
+    return {"claim": claim_id, "profile": profile, "status": "failed", "error": error, **extra}
+
+
+def run(claim_id: str, profile: str, *, force: bool = False, progress: bool = False) -> dict:
+    """The record of ``claim_id`` at ``profile``: from the cache, or freshly computed and cached.
+
+    A failure (exception, crash, timeout, malformed definition) comes back as a record with
+    ``status == "failed"`` and is not cached, so the next build tries again.
+    """
+    try:
+        claim = registry.load(claim_id)
+        config = claim.config(profile)
+        record_key = cache.key(claim_id, profile, config, claim.seed)
+    except Exception as e:  # a broken definition must not take the site down
+        return failed_record(claim_id, profile, f"{type(e).__name__}: {e}")
+    if not force and (hit := cache.load(claim_id, profile, record_key)) is not None:
+        hit["cached"] = True
+        return hit
+
+    staged = cache.staging_dir()
+    timeout = claim.timeout_s.get(profile, 900)
+    env = os.environ | {"KANGURI_PROGRESS": "1" if progress else "0", "PYTHONHASHSEED": "0"}
+    cmd = [sys.executable, "-m", "kanguri.worker", claim_id, profile, str(staged)]
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, timeout=timeout, text=True,
+                              stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE)
+    except subprocess.TimeoutExpired:
+        shutil.rmtree(staged, ignore_errors=True)
+        return failed_record(claim_id, profile, f"timed out after {timeout} s", key=record_key)
+    wall = time.perf_counter() - t0
+    try:
+        record = json.loads((staged / "record.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        shutil.rmtree(staged, ignore_errors=True)
+        tail = (proc.stderr or "")[-2000:]
+        return failed_record(claim_id, profile, f"worker exited with code {proc.returncode}", traceback=tail)
+    record |= {"key": record_key, "wall_seconds": wall}
+    if proc.returncode != 0 or record.get("status") != "ok":
+        shutil.rmtree(staged, ignore_errors=True)
+        record["status"] = "failed"
+        return record
+    (staged / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    record["dir"] = str(cache.commit(staged, claim_id, profile, record_key))
+    record["cached"] = False
+    return record
+
+
+def verdict_holds(claim_id: str, record: dict) -> bool:
+    """The evidence supports the stated verdict and the negative control is rejected."""
+    if record.get("status") != "ok":
+        return False
+    claim = registry.load(claim_id)
+    return record["decision"]["verdict"] == claim.expected and record["control"]["verdict"] == "not-supported"
