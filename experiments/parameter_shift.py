@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kanguri.progress import track
 from experiments.stats import Slope, bootstrap_mean_ci, bootstrap_slope, loglog_slope
+from kanguri.progress import track
 
 METHODS = ("parameter-shift", "adjoint", "backprop")
 DEVICE = {"parameter-shift": "lightning.qubit", "adjoint": "lightning.qubit", "backprop": "default.qubit"}
@@ -171,8 +171,15 @@ def shot_cost(cfg: Config) -> ShotCost:
         sigmas.append(float(np.sqrt(np.mean(g.std(axis=0, ddof=1) ** 2))))
     per_exec = [cfg.shots * (s / cfg.epsilon) ** 2 for s in sigmas]
     total = [e * s for e, s in zip(execs, per_exec, strict=True)]
-    return ShotCost(cfg.epsilon, list(cfg.shot_params), execs, sigmas, per_exec, total,
-                    loglog_slope(np.array(cfg.shot_params), np.array(total)))
+    return ShotCost(
+        cfg.epsilon,
+        list(cfg.shot_params),
+        execs,
+        sigmas,
+        per_exec,
+        total,
+        loglog_slope(np.array(cfg.shot_params), np.array(total)),
+    )
 
 
 def mlp_scaling(cfg: Config) -> MlpScaling:
@@ -212,5 +219,13 @@ def run(cfg: Config) -> Result:
         slope = bootstrap_slope(list(cfg.params), np.array(ratios), cfg.bootstrap, cfg.seed + i)
         methods[method] = MethodScaling(method, executions, ratios, slope)
     count_slope = loglog_slope(np.array(cfg.params), np.array(methods["parameter-shift"].executions))
-    return Result(cfg.n_qubits, list(cfg.params), methods, count_slope, zero_gradient_params(cfg),
-                  shot_cost(cfg), mlp_scaling(cfg), torch.get_num_threads())
+    return Result(
+        cfg.n_qubits,
+        list(cfg.params),
+        methods,
+        count_slope,
+        zero_gradient_params(cfg),
+        shot_cost(cfg),
+        mlp_scaling(cfg),
+        torch.get_num_threads(),
+    )

@@ -20,13 +20,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kanguri.paths import ROOT, cache_dir, module_name
+from kanguri.paths import PACKAGE_DIR, cache_dir, module_name, root
 
 log = logging.getLogger("kanguri")
 
 RECORD_FORMAT = 1  # bump when the record layout changes
 KEY_PACKAGES = ("torch", "pennylane", "pennylane_lightning", "snntorch", "numpy", "scipy", "matplotlib")
-ENGINE_SOURCES = ("kanguri/figures.py",)  # engine code whose output is stored in the record
+ENGINE_SOURCES = (PACKAGE_DIR / "figures.py",)  # engine code whose output is stored in the record
 LOCAL_PACKAGES = ("claims", "experiments")
 
 
@@ -44,7 +44,7 @@ def _module_file(dotted: str) -> Path | None:
     parts = dotted.split(".")
     if parts[0] not in LOCAL_PACKAGES:
         return None
-    base = ROOT.joinpath(*parts)
+    base = root().joinpath(*parts)
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
             return candidate
@@ -67,19 +67,23 @@ def source_closure(path: Path) -> list[Path]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
             todo += [f for n in names if (f := _module_file(n)) is not None]
-    return sorted(seen, key=lambda q: q.relative_to(ROOT).as_posix())
+    return sorted(seen, key=lambda q: q.as_posix())
 
 
 def key(claim_id: str, profile: str, config: Any, seed: int) -> str:
     """The cache key of one claim at one profile."""
     h = hashlib.sha256()
-    files = source_closure(ROOT / "claims" / f"{module_name(claim_id)}.py")
-    files += [ROOT / s for s in ENGINE_SOURCES]
+    files = source_closure(root() / "claims" / f"{module_name(claim_id)}.py") + list(ENGINE_SOURCES)
     for f in files:
-        h.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     params = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else config
-    meta = {"format": RECORD_FORMAT, "profile": profile, "seed": seed, "params": params,
-            "versions": package_versions()}
+    meta = {
+        "format": RECORD_FORMAT,
+        "profile": profile,
+        "seed": seed,
+        "params": params,
+        "versions": package_versions(),
+    }
     h.update(json.dumps(meta, sort_keys=True, default=str).encode())
     return h.hexdigest()[:20]
 

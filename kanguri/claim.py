@@ -111,7 +111,9 @@ def define(**fields: Any) -> Claim:
 def checked_decision(claim_id: str, what: str, value: Any) -> Decision:
     """Verdict rules are user code: check they returned a Decision before anything trusts it."""
     if not isinstance(value, Decision):
-        raise ClaimError(f"claim {claim_id}: {what} returned {type(value).__name__}, expected kanguri.Decision")
+        raise ClaimError(
+            f"claim {claim_id}: {what} returned {type(value).__name__}, expected kanguri.Decision"
+        )
     return value
 
 

@@ -11,8 +11,7 @@ from kanguri.render import VERDICT_LABEL, record_verdict
 
 
 def cmd_list(_: argparse.Namespace) -> int:
-    sections, entries = registry.catalogue()
-    for e in entries:
+    for e in registry.catalogue()[1]:
         state = "implemented" if e.implemented else "planned"
         print(f"{e.id:36} {e.section:8} {e.kind:11} {state}")
     return 0
@@ -32,9 +31,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         holds = runner.verdict_holds(cid, record)
         ok &= holds
         how = "cached" if record.get("cached") else f"{record['wall_seconds']:.1f} s"
-        print(f"{cid}: {VERDICT_LABEL[verdict].en} / {VERDICT_LABEL[verdict].ja} ({how}); "
-              f"negative control: {record['control']['verdict']}; "
-              f"{'matches' if holds else 'DOES NOT match'} the stated verdict")
+        print(
+            f"{cid}: {VERDICT_LABEL[verdict].en} / {VERDICT_LABEL[verdict].ja} ({how}); "
+            f"negative control: {record['control']['verdict']}; "
+            f"{'matches' if holds else 'DOES NOT match'} the stated verdict"
+        )
         for reason in record["decision"]["reasons"]:
             print(f"  - {reason['en']}")
         print(f"  record: {record['dir']}/record.json")
@@ -44,7 +45,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     for path in scaffold.create(args.claim):
         print(f"created {path}")
-    print("next: fill in the experiment, run `kanguri run", args.claim, "--profile quick`, then `pytest claims/`")
+    print(
+        "next: fill in the experiment, run `kanguri run",
+        args.claim,
+        "--profile quick`, then `pytest claims/`",
+    )
     return 0
 
 

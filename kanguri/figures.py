@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from pathlib import Path
 
 import matplotlib
+from matplotlib.figure import Figure as MplFigure  # the object API: no pyplot, no global state
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from kanguri.report import Figure
+from kanguri.text import Lang
 
-from kanguri.report import Figure  # noqa: E402
-from kanguri.text import Lang  # noqa: E402
+# a font missing here is only a layout estimate: the reader's browser draws the text
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 STYLE = {
     "svg.fonttype": "none",  # keep <text>, so labels are searchable, selectable and render in Japanese
     "svg.hashsalt": "kanguri",  # stable element ids: the same record gives the same bytes
-    "font.family": ["Noto Sans CJK JP", "IPAexGothic", "DejaVu Sans", "sans-serif"],
+    # the SVG names these fonts; the reader's browser picks whichever it has
+    "font.family": ["Noto Sans CJK JP", "DejaVu Sans", "sans-serif"],
     "font.size": 10,
     "axes.grid": True,
     "grid.alpha": 0.3,
@@ -26,9 +29,10 @@ STYLE = {
 
 
 def render(fig: Figure, lang: Lang, path: Path) -> None:
-    with plt.rc_context(STYLE), warnings.catch_warnings():
+    with matplotlib.rc_context(STYLE), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # glyph warnings: layout only, the browser draws the text
-        f, ax = plt.subplots(figsize=(6.4, 4.0))
+        f = MplFigure(figsize=(6.4, 4.0))
+        ax = f.subplots()
         for i, s in enumerate(fig.series):
             color = f"C{i}"
             if s.style == "fit":
@@ -47,4 +51,3 @@ def render(fig: Figure, lang: Lang, path: Path) -> None:
         ax.legend(frameon=False, fontsize=8)
         f.tight_layout()
         f.savefig(path, format="svg", metadata={"Date": None, "Creator": "kanguri"})
-        plt.close(f)

@@ -1,20 +1,39 @@
-"""Where things live. Everything is relative to the project root (the folder holding mkdocs.yml)."""
+"""Where things live. Everything is relative to the project root (the folder holding mkdocs.yml).
+
+``KANGURI_ROOT`` points the engine at another project (the tests build small ones) and ``KANGURI_CACHE``
+moves the record cache.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CLAIMS_DIR = ROOT / "claims"
-EXPERIMENTS_DIR = ROOT / "experiments"
-DOCS_DIR = ROOT / "docs"
-CATALOGUE = CLAIMS_DIR / "catalogue.yml"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def root() -> Path:
+    return Path(os.environ.get("KANGURI_ROOT", PACKAGE_DIR.parent)).resolve()
+
+
+def claims_dir() -> Path:
+    return root() / "claims"
+
+
+def experiments_dir() -> Path:
+    return root() / "experiments"
+
+
+def docs_dir() -> Path:
+    return root() / "docs"
+
+
+def catalogue_file() -> Path:
+    return claims_dir() / "catalogue.yml"
 
 
 def cache_dir() -> Path:
-    """Result records. ``KANGURI_CACHE`` moves it (tests use a temporary one)."""
-    return Path(os.environ.get("KANGURI_CACHE", ROOT / ".kanguri-cache"))
+    return Path(os.environ.get("KANGURI_CACHE", root() / ".kanguri-cache"))
 
 
 def module_name(claim_id: str) -> str:

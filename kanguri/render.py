@@ -35,10 +35,14 @@ KIND_LABEL = {
 T = {  # fixed phrases of the generated parts
     "rule": L(ja="判定の根拠", en="Why this verdict"),
     "control": L(ja="陰性対照", en="Negative control"),
-    "control_ok": L(ja="同じ基準で棄却された（期待どおり）", en="rejected by the same criterion, as it must be"),
+    "control_ok": L(
+        ja="同じ基準で棄却された（期待どおり）", en="rejected by the same criterion, as it must be"
+    ),
     "control_bad": L(ja="棄却されなかった：基準が甘すぎる", en="NOT rejected: the criterion is too lax"),
-    "failed": L(ja="この主張の実験は失敗しました。ほかのページは影響を受けません。",
-                en="This claim's experiment failed. The rest of the site is unaffected."),
+    "failed": L(
+        ja="この主張の実験は失敗しました。ほかのページは影響を受けません。",
+        en="This claim's experiment failed. The rest of the site is unaffected.",
+    ),
     "ci": L(ja="95% 信頼区間", en="95% CI"),
     "source": L(ja="出典", en="Source"),
     "theirs": L(ja="出典の値・主張", en="Their result"),
@@ -84,8 +88,7 @@ def fmt_value(v: Value, lang: Lang) -> str:
     unit = f" {v.unit(lang)}" if v.unit else ""
     text = f"{fmt_number(v.value, lang, v.digits)}{unit}"
     if v.lo is not None and v.hi is not None:
-        text += (f" ({T['ci'](lang)} {fmt_number(v.lo, lang, v.digits)}–"
-                 f"{fmt_number(v.hi, lang, v.digits)})")
+        text += f" ({T['ci'](lang)} {fmt_number(v.lo, lang, v.digits)}–{fmt_number(v.hi, lang, v.digits)})"
     return text
 
 
@@ -152,9 +155,11 @@ class PageContext:
         ctl = (T["control_ok"] if ctl_ok else T["control_bad"])(lang)
         ctl_reasons = "\n".join(f"    - {x[lang]}" for x in c["reasons"])
         kind = {"supported": "success", "partly": "warning"}.get(d["verdict"], "danger")
-        return (f'!!! {kind} "{T["verdict"](lang)}: {VERDICT_LABEL[d["verdict"]](lang)}"\n'
-                f'    {badge(d["verdict"], lang)}\n\n    **{T["rule"](lang)}**\n\n{reasons}\n\n'
-                f'    **{T["control"](lang)}**: {ctl}\n\n{ctl_reasons}\n')
+        return (
+            f'!!! {kind} "{T["verdict"](lang)}: {VERDICT_LABEL[d["verdict"]](lang)}"\n'
+            f"    {badge(d['verdict'], lang)}\n\n    **{T['rule'](lang)}**\n\n{reasons}\n\n"
+            f"    **{T['control'](lang)}**: {ctl}\n\n{ctl_reasons}\n"
+        )
 
     def value(self, name: str, claim_id: str | None = None) -> str:
         rep = self._report(claim_id)
@@ -179,8 +184,10 @@ class PageContext:
         fig = rep.figures[name]
         src = self.figure_url(self.claim_id, r["figures"][name][self.lang])
         alt = html.escape(fig.title(self.lang), quote=True)
-        return (f'<figure class="kg-figure" markdown="0"><img src="{src}" alt="{alt}" loading="lazy">'
-                f"<figcaption>{html.escape(fig.caption(self.lang))}</figcaption></figure>")
+        return (
+            f'<figure class="kg-figure" markdown="0"><img src="{src}" alt="{alt}" loading="lazy">'
+            f"<figcaption>{html.escape(fig.caption(self.lang))}</figcaption></figure>"
+        )
 
     def anchors(self) -> str:
         claim = registry.load(self.claim_id)
@@ -199,7 +206,10 @@ class PageContext:
             [T["memory"](lang), f"{fmt_number(r.get('peak_memory_mb'), lang)} MB"],
             [T["commit"](lang), f"`{p.get('commit', '—')}`"],
             [T["key"](lang), f"`{r.get('key', '—')}`"],
-            [T["machine"](lang), f"{p.get('cpu', '—')} × {p.get('cores', '?')}, Python {p.get('python', '?')}"],
+            [
+                T["machine"](lang),
+                f"{p.get('cpu', '—')} × {p.get('cores', '?')}, Python {p.get('python', '?')}",
+            ],
             [T["gpu"](lang), r.get("accelerator", "—")],
         ]
         return md_table(["", ""], rows)
@@ -216,8 +226,16 @@ class PageContext:
                 headline = self.value(registry.load(e.id).headline, e.id)
             if r and r.get("wall_seconds") is not None:
                 runtime = f"{fmt_number(r['wall_seconds'], lang)} {T['seconds'](lang)}"
-            rows.append([link, sections[e.section](lang), KIND_LABEL[e.kind](lang),
-                         badge(record_verdict(r), lang), headline, runtime])
+            rows.append(
+                [
+                    link,
+                    sections[e.section](lang),
+                    KIND_LABEL[e.kind](lang),
+                    badge(record_verdict(r), lang),
+                    headline,
+                    runtime,
+                ]
+            )
         head = [T[k](lang) for k in ("claim", "section", "kind", "verdict", "headline", "runtime")]
         return md_table(head, rows)
 
@@ -238,11 +256,17 @@ class PageContext:
         lang, rows = self.lang, []
         for cid, r in self.records.items():
             p = r.get("provenance", {})
-            rows.append([f"[{cid}](claims/{cid}.md)", f"`{r.get('profile')}`",
-                         badge(record_verdict(r), lang),
-                         f"{fmt_number(r.get('wall_seconds'), lang)} {T['seconds'](lang)}",
-                         f"{fmt_number(r.get('peak_memory_mb'), lang)} MB",
-                         f"`{p.get('commit', '—')}`", f"`{r.get('key', '—')}`"])
+            rows.append(
+                [
+                    f"[{cid}](claims/{cid}.md)",
+                    f"`{r.get('profile')}`",
+                    badge(record_verdict(r), lang),
+                    f"{fmt_number(r.get('wall_seconds'), lang)} {T['seconds'](lang)}",
+                    f"{fmt_number(r.get('peak_memory_mb'), lang)} MB",
+                    f"`{p.get('commit', '—')}`",
+                    f"`{r.get('key', '—')}`",
+                ]
+            )
         head = [T[k](lang) for k in ("claim", "profile", "status", "wall", "memory", "commit", "key")]
         return md_table(head, rows)
 
@@ -251,8 +275,11 @@ class PageContext:
 
         snap = provenance.snapshot()
         rows = [[f"`{k}`", v] for k, v in snap["packages"].items()]
-        rows += [["Python", snap["python"]], [T["machine"](self.lang), f"{snap['cpu']} × {snap['cores']}"],
-                 [T["commit"](self.lang), f"`{snap['commit']}`"]]
+        rows += [
+            ["Python", snap["python"]],
+            [T["machine"](self.lang), f"{snap['cpu']} × {snap['cores']}"],
+            [T["commit"](self.lang), f"`{snap['commit']}`"],
+        ]
         return md_table([T["package"](self.lang), T["version"](self.lang)], rows)
 
 

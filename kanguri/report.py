@@ -7,10 +7,9 @@ in the record as JSON; figures are drawn per language by :mod:`kanguri.figures`.
 from __future__ import annotations
 
 import math
-
-import numpy as np
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kanguri.text import L

@@ -11,7 +11,7 @@ import sys
 import time
 
 from kanguri import cache, registry
-from kanguri.paths import ROOT
+from kanguri.paths import root
 
 log = logging.getLogger("kanguri")
 
@@ -42,8 +42,15 @@ def run(claim_id: str, profile: str, *, force: bool = False, progress: bool = Fa
     cmd = [sys.executable, "-m", "kanguri.worker", claim_id, profile, str(staged)]
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, timeout=timeout, text=True,
-                              stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE)
+        proc = subprocess.run(
+            cmd,
+            cwd=root(),
+            env=env,
+            timeout=timeout,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=None if progress else subprocess.PIPE,
+        )
     except subprocess.TimeoutExpired:
         shutil.rmtree(staged, ignore_errors=True)
         return failed_record(claim_id, profile, f"timed out after {timeout} s", key=record_key)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kanguri import registry
 from kanguri.claim import ClaimError
-from kanguri.paths import CLAIMS_DIR, DOCS_DIR, EXPERIMENTS_DIR, module_name
+from kanguri.paths import claims_dir, docs_dir, experiments_dir, module_name
 
 EXPERIMENT = '''"""TODO: what this experiment measures, in one paragraph."""
 
@@ -77,13 +77,13 @@ claim = define(
 
 PAGE = {
     "ja": "# {title}\n\n> {{{{ statement() }}}}\n\n## 問い\n\n{{{{ question() }}}}\n\n## 判定\n\n"
-          "{{{{ verdict() }}}}\n\n## 方法\n\nTODO\n\n## 結果\n\n{{{{ value(\"estimate\") }}}}\n\n"
-          "## 先行研究との比較\n\n{{{{ anchors() }}}}\n\n## 再現\n\n```bash\nkanguri run {id} --profile site\n```\n\n"
-          "{{{{ provenance() }}}}\n",
+    '{{{{ verdict() }}}}\n\n## 方法\n\nTODO\n\n## 結果\n\n{{{{ value("estimate") }}}}\n\n'
+    "## 先行研究との比較\n\n{{{{ anchors() }}}}\n\n## 再現\n\n```bash\nkanguri run {id} --profile site\n```\n\n"
+    "{{{{ provenance() }}}}\n",
     "en": "# {title}\n\n> {{{{ statement() }}}}\n\n## Question\n\n{{{{ question() }}}}\n\n## Verdict\n\n"
-          "{{{{ verdict() }}}}\n\n## Method\n\nTODO\n\n## Result\n\n{{{{ value(\"estimate\") }}}}\n\n"
-          "## Beside the literature\n\n{{{{ anchors() }}}}\n\n## Reproduce\n\n```bash\n"
-          "kanguri run {id} --profile site\n```\n\n{{{{ provenance() }}}}\n",
+    '{{{{ verdict() }}}}\n\n## Method\n\nTODO\n\n## Result\n\n{{{{ value("estimate") }}}}\n\n'
+    "## Beside the literature\n\n{{{{ anchors() }}}}\n\n## Reproduce\n\n```bash\n"
+    "kanguri run {id} --profile site\n```\n\n{{{{ provenance() }}}}\n",
 }
 
 
@@ -93,16 +93,18 @@ def create(claim_id: str) -> list[Path]:
         raise ClaimError(f"claim {claim_id} already exists in claims/{module_name(claim_id)}.py")
     mod = module_name(claim_id)
     files = {
-        EXPERIMENTS_DIR / f"{mod}.py": EXPERIMENT,
-        CLAIMS_DIR / f"{mod}.py": CLAIM.format(id=claim_id, mod=mod, section=e.section, kind=e.kind,
-                                               ja=e.title.ja, en=e.title.en),
-        DOCS_DIR / "claims" / f"{claim_id}.ja.md": PAGE["ja"].format(id=claim_id, title=e.title.ja),
-        DOCS_DIR / "claims" / f"{claim_id}.en.md": PAGE["en"].format(id=claim_id, title=e.title.en),
+        experiments_dir() / f"{mod}.py": EXPERIMENT,
+        claims_dir() / f"{mod}.py": CLAIM.format(
+            id=claim_id, mod=mod, section=e.section, kind=e.kind, ja=e.title.ja, en=e.title.en
+        ),
+        docs_dir() / "claims" / f"{claim_id}.ja.md": PAGE["ja"].format(id=claim_id, title=e.title.ja),
+        docs_dir() / "claims" / f"{claim_id}.en.md": PAGE["en"].format(id=claim_id, title=e.title.en),
     }
     clash = [str(p) for p in files if p.exists()]
     if clash:
         raise ClaimError(f"claim {claim_id}: refusing to overwrite {', '.join(clash)}")
     for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     registry.catalogue.cache_clear()
     return list(files)

@@ -18,7 +18,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
 from kanguri import registry, render, runner
-from kanguri.paths import CLAIMS_DIR, EXPERIMENTS_DIR, ROOT
+from kanguri.paths import PACKAGE_DIR, claims_dir, experiments_dir
 
 log = logging.getLogger("mkdocs.plugins.kanguri")
 CLAIM_PAGE = re.compile(r"^claims/(?P<id>[a-z0-9-]+)\.(?:ja|en)\.md$")
@@ -46,21 +46,34 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         if self._nested_language_build(config) and self.records:
             return files
         self.records = {}
+        registry.refresh()  # under `mkdocs serve`, pick up edited claims
         for cid in registry.implemented():
             record = runner.run(cid, self.profile)
             self.records[cid] = record
             if record.get("status") != "ok":
                 xfail = _xfail(cid)
                 (log.info if xfail else log.warning)(
-                    "kanguri: claim %s failed at profile %s: %s%s", cid, self.profile, record.get("error"),
-                    " (expected failure)" if xfail else "")
+                    "kanguri: claim %s failed at profile %s: %s%s",
+                    cid,
+                    self.profile,
+                    record.get("error"),
+                    " (expected failure)" if xfail else "",
+                )
             elif not runner.verdict_holds(cid, record):
-                log.warning("kanguri: claim %s: the evidence no longer supports the stated verdict "
-                            "(rule says %s, control says %s)", cid, record["decision"]["verdict"],
-                            record["control"]["verdict"])
+                log.warning(
+                    "kanguri: claim %s: the evidence no longer supports the stated verdict "
+                    "(rule says %s, control says %s)",
+                    cid,
+                    record["decision"]["verdict"],
+                    record["control"]["verdict"],
+                )
             else:
-                log.info("kanguri: %s %s (%s)", cid, record["decision"]["verdict"],
-                         "cached" if record.get("cached") else f"ran in {record['wall_seconds']:.1f} s")
+                log.info(
+                    "kanguri: %s %s (%s)",
+                    cid,
+                    record["decision"]["verdict"],
+                    "cached" if record.get("cached") else f"ran in {record['wall_seconds']:.1f} s",
+                )
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -68,12 +81,18 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         m = CLAIM_PAGE.match(page.file.src_uri)
         page_dir = os.path.dirname(page.file.dest_uri)
         ctx = render.PageContext(
-            lang=lang, records=self.records, page_dir=page_dir, claim_id=m["id"] if m else None,
-            figure_url=lambda cid, name: render.relative(f"assets/figures/{cid}/{name}", page_dir))
+            lang=lang,
+            records=self.records,
+            page_dir=page_dir,
+            claim_id=m["id"] if m else None,
+            figure_url=lambda cid, name: render.relative(f"assets/figures/{cid}/{name}", page_dir),
+        )
         try:
             return render.render_page(markdown, ctx)
         except Exception as e:  # one broken page must not hide the others; --strict still fails
-            log.warning("kanguri: page %s could not be rendered: %s: %s", page.file.src_uri, type(e).__name__, e)
+            log.warning(
+                "kanguri: page %s could not be rendered: %s: %s", page.file.src_uri, type(e).__name__, e
+            )
             return f'!!! failure "Kanguri"\n    {type(e).__name__}: {e}\n\n' + markdown
 
     def on_post_build(self, config):
@@ -86,7 +105,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
                     shutil.copy2(svg, dest / svg.name)
 
     def on_serve(self, server, config, builder):
-        for path in (CLAIMS_DIR, EXPERIMENTS_DIR, ROOT / "kanguri"):
+        for path in (claims_dir(), experiments_dir(), PACKAGE_DIR):
             server.watch(str(path))
         return server
 

@@ -1,0 +1,65 @@
+"""Records become Markdown: number formats, verdict boxes, failures, both languages."""
+
+import pytest
+
+from kanguri import render, runner
+from kanguri.report import Value
+from kanguri.text import L
+
+
+@pytest.mark.parametrize(
+    ("x", "lang", "digits", "text"),
+    [
+        (1234567, "en", 3, "1,234,567"),
+        (0.012345, "ja", 3, "0.0123"),
+        (2.0, "en", 3, "2.00"),
+        (12345.6, "ja", 3, "12,346"),
+        (1.5e-7, "en", 2, "1.5×10<sup>-7</sup>"),
+        (None, "ja", 3, "—"),
+        (float("nan"), "en", 3, "—"),
+    ],
+)
+def test_numbers(x, lang, digits, text):
+    assert render.fmt_number(x, lang, digits) == text
+
+
+def test_value_with_interval_in_both_languages():
+    v = Value(label=L(ja="指数", en="exponent"), value=1.0234, lo=0.98, hi=1.07, unit=L(ja="秒", en="s"))
+    assert render.fmt_value(v, "en") == "1.02 s (95% CI 0.980–1.07)"
+    assert render.fmt_value(v, "ja") == "1.02 秒 (95% 信頼区間 0.980–1.07)"
+
+
+def test_claim_page_renders_in_both_languages(toy_project):
+    record = runner.run("toy-mean", "quick")
+    template = "{{ statement() }}\n{{ verdict() }}\n{{ value('mean') }}\n{{ figure('fig') }}\n{{ anchors() }}"
+    pages = {}
+    for lang in ("ja", "en"):
+        ctx = render.PageContext(
+            lang=lang, records={"toy-mean": record}, page_dir="claims/toy-mean", claim_id="toy-mean"
+        )
+        pages[lang] = render.render_page(template, ctx)
+    assert "平均はゼロに近い" in pages["ja"] and "The mean is near zero" in pages["en"]
+    assert 'kg-badge kg-supported">支持<' in pages["ja"] and 'kg-supported">Supported<' in pages["en"]
+    assert "fig.ja.svg" in pages["ja"] and "fig.en.svg" in pages["en"]
+    assert "同じ基準で棄却された" in pages["ja"] and "rejected by the same criterion" in pages["en"]
+
+
+def test_failed_claim_renders_as_failed():
+    record = {"status": "failed", "error": "RuntimeError: boom"}
+    ctx = render.PageContext(lang="en", records={"x": record}, page_dir="", claim_id="x")
+    page = render.render_page("{{ verdict() }}|{{ value('anything') }}|{{ figure('f') }}", ctx)
+    assert page.startswith('!!! failure "Run failed"') and "RuntimeError: boom" in page
+    assert page.endswith("|—|")
+
+
+def test_unknown_value_name_is_an_error(toy_project):
+    record = runner.run("toy-mean", "quick")
+    ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
+    with pytest.raises(KeyError, match="no value named 'median'"):
+        render.render_page("{{ value('median') }}", ctx)
+
+
+def test_unknown_template_name_is_an_error():
+    ctx = render.PageContext(lang="en", records={}, page_dir="")
+    with pytest.raises(Exception, match="'valeu' is undefined"):
+        render.render_page("{{ valeu('x') }}", ctx)

@@ -1,0 +1,144 @@
+"""A tiny Kanguri project on disk, for testing the engine end to end without the real experiments."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+from kanguri.paths import PACKAGE_DIR
+
+CATALOGUE = """\
+sections:
+  quantum: {ja: 量子, en: Quantum}
+claims:
+  - {id: toy-mean, section: quantum, kind: experiment, ja: 平均はゼロに近い, en: The mean is near zero}
+  - {id: toy-other, section: quantum, kind: experiment, ja: もう一つの主張, en: Another claim}
+  - {id: toy-planned, section: quantum, kind: opinion, ja: 準備中の主張, en: A planned claim}
+"""
+
+EXPERIMENT = """
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Config:
+    samples: int = 200
+    mode: str = "ok"  # ok | crash | sleep
+    seed: int = 0
+
+
+@dataclass
+class Result:
+    mean: float
+    sem: float
+    control_mean: float
+
+
+def run(cfg: Config) -> Result:
+    if cfg.mode == "crash":
+        raise RuntimeError("the toy experiment crashed on purpose")
+    if cfg.mode == "sleep":
+        time.sleep(60)
+    rng = np.random.default_rng(cfg.seed)
+    x = rng.normal(0.0, 1.0, cfg.samples)
+    c = rng.normal(1.0, 1.0, cfg.samples)  # the control: its mean is clearly not zero
+    return Result(float(x.mean()), float(x.std() / np.sqrt(cfg.samples)), float(c.mean()))
+"""
+
+CLAIM = """
+from experiments import {exp} as exp
+from kanguri import Anchor, Decision, Figure, L, Report, Series, Value
+from kanguri.claim import define
+
+
+def near_zero(mean, sem):
+    return abs(mean) < 3 * sem
+
+
+def rule(r):
+    {rule_body}
+
+
+def control(r):
+    ok = near_zero(r.control_mean, r.sem)
+    return Decision(verdict="supported" if ok else "not-supported", reasons=[L(ja="対照", en="control")])
+
+
+def report(r):
+    fig = Figure(title=L(ja="図", en="Figure"), caption=L(ja="説明", en="Caption"), xlabel=L(ja="x", en="x"),
+                 ylabel=L(ja="y", en="y"), series=[Series(label=L(ja="平均", en="mean"), x=[0, 1], y=[0, r.mean])])
+    return Report(values={{"mean": Value(label=L(ja="平均", en="mean"), value=r.mean, lo=r.mean - 2 * r.sem,
+                                        hi=r.mean + 2 * r.sem)}}, figures={{"fig": fig}})
+
+
+claim = define(
+    id="{id}", section="quantum", kind="experiment",
+    statement=L(ja="平均はゼロに近い", en="The mean is near zero"),
+    question=L(ja="平均はゼロか", en="Is the mean zero?"),
+    experiment=exp.run,
+    profiles={{"quick": exp.Config(mode="{mode}"), "site": exp.Config(mode="{mode}"),
+              "full": exp.Config(samples=2000)}},
+    rule=rule, control=control, report=report, expected="supported", headline="mean",
+    anchors=[Anchor(cite="Toy 2026", url="https://example.org", theirs=L(ja="ゼロ", en="zero"), ours="mean")],
+    timeout_s={{"quick": {timeout}, "site": {timeout}, "full": 60}},
+    xfail={xfail},
+)
+"""
+
+GOOD_RULE = """ok = near_zero(r.mean, r.sem)
+    return Decision(verdict="supported" if ok else "not-supported", reasons=[L(ja="理由", en="reason")])"""
+
+
+def write_claim(
+    root: Path,
+    claim_id: str,
+    *,
+    mode: str = "ok",
+    timeout: int = 120,
+    rule: str = GOOD_RULE,
+    xfail: bool = False,
+) -> Path:
+    mod = claim_id.replace("-", "_")
+    (root / "experiments" / f"{mod}.py").write_text(EXPERIMENT)
+    path = root / "claims" / f"{mod}.py"
+    path.write_text(
+        textwrap.dedent(CLAIM).format(
+            exp=mod, id=claim_id, mode=mode, timeout=timeout, rule_body=rule, xfail=xfail
+        )
+    )
+    return path
+
+
+def make_project(root: Path) -> Path:
+    (root / "claims").mkdir(parents=True)
+    (root / "experiments").mkdir()
+    (root / "claims" / "__init__.py").write_text("")
+    (root / "experiments" / "__init__.py").write_text("")
+    (root / "claims" / "catalogue.yml").write_text(CATALOGUE, encoding="utf-8")
+    write_claim(root, "toy-mean")
+    return root
+
+
+def add_site(root: Path) -> None:
+    """The real site's config and chrome, with pages for the toy claims."""
+    repo = PACKAGE_DIR.parent
+    docs = root / "docs"
+    (docs / "claims").mkdir(parents=True)
+    shutil.copytree(repo / "docs" / "stylesheets", docs / "stylesheets")
+    shutil.copytree(repo / "overrides", root / "overrides")
+    for lang in ("ja", "en"):
+        (docs / f"index.{lang}.md").write_text("# Toy\n\n{{ section_claims('quantum') }}\n", encoding="utf-8")
+        (docs / "claims" / f"index.{lang}.md").write_text("# Claims\n\n{{ claims_table() }}\n")
+        for cid in ("toy-mean", "toy-other"):
+            (docs / "claims" / f"{cid}.{lang}.md").write_text(
+                "# {{ statement() }}\n\n{{ verdict() }}\n\n{{ value('mean') }}\n\n{{ figure('fig') }}\n"
+            )
+    config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.split("\nnav:")[0].replace("  - kanguri:\n      profile: site", "  - kanguri")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
