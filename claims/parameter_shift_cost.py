@@ -267,9 +267,9 @@ claim = define(
         ),
         "site": exp.Config(
             params=(4, 8, 16, 32, 64, 128, 256),
-            repeats=4,
-            shot_params=(4, 8, 16, 32, 64),
-            shot_repeats=20,
+            repeats=3,
+            shot_params=(4, 8, 16, 32),
+            shot_repeats=16,
             mlp_widths=(16, 32, 64, 128, 256, 512, 1024, 2048),
             mlp_repeats=5,
         ),
