@@ -1,0 +1,292 @@
+"""Barren plateaus: how the gradient of a variational circuit's cost varies over random parameters.
+
+Three circuit families on the batched torch simulator (:mod:`experiments.statevector`):
+
+- *deep random* (McClean et al. 2018): RY(π/4) on every qubit, then L layers of a randomly chosen Pauli
+  rotation per qubit with a uniform random angle and a CZ ladder; observable Z₀Z₁; L grows with n;
+- the same with a *fixed* shallow depth, which stays too structured to be random: its variance flattens;
+- *shallow layered* (Cerezo et al. 2021): ⌈log₂ n⌉ alternating layers of RY and brick-wall CZs, with the
+  *global* cost 1 − p(0…0) and the *local* cost 1 − (1/n)·Σⱼ pⱼ(0).
+
+Gradients are exact parameter-shift gradients of the first parameter, computed under ``no_grad``.
+Training uses autograd on the same simulator; the classical contrast is a deep ReLU MLP with He
+initialisation, the standard choice for such networks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from experiments import statevector as sv
+from experiments.stats import VarianceSeries, variance_decay
+from kanguri.progress import track
+
+if TYPE_CHECKING:
+    import torch
+
+
+@dataclass(frozen=True)
+class Config:
+    qubits: tuple[int, ...] = (2, 4, 6, 8, 10)
+    samples: int = 200  # random circuits per n
+    depth_per_qubit: int = 10  # deep random circuits have L = depth_per_qubit · n layers (converged by then)
+    fixed_depth: int = 2  # the shallow random series that stops being random enough
+    tail_from: int = 6  # decay rates are fitted for n ≥ tail_from
+    train_qubits: int = 8
+    train_runs: int = 20
+    train_steps: int = 100
+    learning_rate: float = 0.5
+    mlp_widths: tuple[int, ...] = (16, 32, 64, 128, 256)
+    mlp_depth: int = 8
+    check_qubits: int = 4  # cross-check against lightning.qubit on this many qubits
+    check_circuits: int = 4
+    bootstrap: int = 1000
+    seed: int = 0
+
+
+@dataclass
+class Training:
+    qubits: int
+    objective: str  # "global" or "local": what gradient descent minimised
+    steps: list[int]
+    global_cost_mean: list[float]  # the global cost (the real target) averaged over runs, per step
+    global_cost_lo: list[float]  # 10th and 90th percentiles over runs
+    global_cost_hi: list[float]
+    final_global_cost: list[float]  # per run
+    stuck: int  # runs whose global cost is still ≥ 0.5 at the end
+    runs: int
+
+
+@dataclass
+class Result:
+    deep_random: VarianceSeries
+    fixed_depth: VarianceSeries
+    shallow_global: VarianceSeries
+    shallow_local: VarianceSeries
+    mlp: VarianceSeries
+    training: dict[str, Training]
+    check_max_error: float  # largest |ours − lightning.qubit| over energies and gradients
+    device: str
+    layers_per_qubit: int  # deep random circuits: L = layers_per_qubit · n
+    fixed_layers: int
+
+
+def _generator(seed: int) -> torch.Generator:
+    import torch
+
+    return torch.Generator().manual_seed(seed)
+
+
+def mcclean_energies(paulis, theta, n: int, dev):
+    """⟨Z₀Z₁⟩ for a batch of McClean circuits given their Paulis and angles, both (B, L, n)."""
+    import torch
+
+    b, layers, _ = theta.shape
+    phase = sv.cz_phase(n, [(q, q + 1) for q in range(n - 1)], dev)
+    zz = sv.z_signs(n, 0, dev) * sv.z_signs(n, min(1, n - 1), dev)
+    ry4 = sv.ry(torch.tensor([math.pi / 4], dtype=torch.float64, device=dev))
+    gates = sv.rotation(paulis.reshape(-1), theta.reshape(-1)).reshape(b, layers, n, 2, 2)
+    state, buf = sv.zero_state(b, n, dev), torch.empty(b, 2**n, dtype=sv.DTYPE, device=dev)
+    for q in range(n):
+        state, buf = sv.apply_1q_(state, buf, n, q, ry4)
+    for layer in range(layers):
+        for q in range(n):
+            state, buf = sv.apply_1q_(state, buf, n, q, gates[:, layer, q])
+        state *= phase
+    return sv.expval(state, zz)
+
+
+def deep_random_gradients(n: int, layers: int, samples: int, seed: int, dev) -> np.ndarray:
+    """∂⟨Z₀Z₁⟩/∂θ₁₁ for ``samples`` McClean circuits (exact parameter shift)."""
+    import torch
+
+    gen = _generator(seed)
+    out = []
+    with torch.no_grad():
+        for b in sv.chunks(samples, n, copies=2):  # the two shifted copies of a circuit travel together
+            paulis = torch.randint(1, 4, (b, layers, n), generator=gen)
+            theta = torch.rand((b, layers, n), generator=gen, dtype=torch.float64) * 2 * math.pi
+            e = mcclean_energies(paulis.repeat(2, 1, 1).to(dev), sv.shift_pair(theta, (0, 0)).to(dev), n, dev)
+            out.append(((e[:b] - e[b:]) / 2).cpu().numpy())
+    return np.concatenate(out)
+
+
+def _layered_state(theta, n: int, dev):
+    """Alternating layers: RY on every qubit, CZ on even pairs, RY again, CZ on odd pairs.
+
+    Differentiable when ``theta`` requires grad (training); otherwise written in place (sweeps).
+    """
+    import torch
+
+    even = sv.cz_phase(n, [(q, q + 1) for q in range(0, n - 1, 2)], dev)
+    odd = sv.cz_phase(n, [(q, q + 1) for q in range(1, n - 1, 2)], dev)
+    b, layers = theta.shape[:2]
+    gates = sv.ry(theta.reshape(-1)).reshape(b, layers, 2, n, 2, 2)
+    state = sv.zero_state(b, n, dev)
+    in_place = not theta.requires_grad
+    buf = torch.empty_like(state) if in_place else None
+    for layer in range(layers):
+        for half, phase in ((0, even), (1, odd)):
+            for q in range(n):
+                u = gates[:, layer, half, q]
+                if in_place:
+                    state, buf = sv.apply_1q_(state, buf, n, q, u)
+                else:
+                    state = sv.apply_1q(state, n, q, u)
+            state = state * phase
+    return state
+
+
+def cost_diagonals(n: int, dev) -> tuple[torch.Tensor, torch.Tensor]:
+    """Diagonals D with cost = 1 − ⟨D⟩: the projector on |0…0⟩ (global) and the mean of |0⟩⟨0|ⱼ (local)."""
+    import torch
+
+    glob = torch.zeros(2**n, dtype=torch.float64, device=dev)
+    glob[0] = 1
+    local = sum((1 + sv.z_signs(n, j, dev)) / 2 for j in range(n)) / n
+    return glob, local
+
+
+def shallow_layers(n: int) -> int:
+    return max(1, math.ceil(math.log2(n)))
+
+
+def shallow_gradients(n: int, samples: int, seed: int, dev) -> tuple[np.ndarray, np.ndarray]:
+    """∂C/∂θ₁ of the global and the local cost, for the same ``samples`` random shallow circuits."""
+    import torch
+
+    gen = _generator(seed)
+    glob, local = cost_diagonals(n, dev)
+    g_out, l_out = [], []
+    with torch.no_grad():
+        for b in sv.chunks(samples, n, copies=2):
+            theta = torch.rand((b, shallow_layers(n), 2, n), generator=gen, dtype=torch.float64) * 2 * math.pi
+            state = _layered_state(sv.shift_pair(theta, (0, 0, 0)).to(dev), n, dev)
+            for diag, out in ((glob, g_out), (local, l_out)):
+                c = 1 - sv.expval(state, diag)
+                out.append(((c[:b] - c[b:]) / 2).cpu().numpy())
+    return np.concatenate(g_out), np.concatenate(l_out)
+
+
+def train(cfg: Config, objective: str, dev) -> Training:
+    """Plain gradient descent on the global or the local cost, from the same random starts."""
+    import torch
+
+    n = cfg.train_qubits
+    glob, local = cost_diagonals(n, dev)
+    gen = _generator(cfg.seed + 7)
+    start = (
+        torch.rand((cfg.train_runs, shallow_layers(n), 2, n), generator=gen, dtype=torch.float64)
+        * 2
+        * math.pi
+    )
+    theta = start.to(dev).requires_grad_(True)
+    history = []
+    for _ in range(cfg.train_steps + 1):
+        state = _layered_state(theta, n, dev)
+        global_cost = 1 - sv.expval(state, glob)
+        history.append(global_cost.detach().cpu().numpy())
+        loss = global_cost if objective == "global" else 1 - sv.expval(state, local)
+        (grad,) = torch.autograd.grad(loss.sum(), theta)
+        with torch.no_grad():
+            theta -= cfg.learning_rate * grad
+    h = np.array(history)
+    final = h[-1]
+    return Training(
+        n,
+        objective,
+        list(range(cfg.train_steps + 1)),
+        h.mean(axis=1).tolist(),
+        np.percentile(h, 10, axis=1).tolist(),
+        np.percentile(h, 90, axis=1).tolist(),
+        final.tolist(),
+        int((final >= 0.5).sum()),
+        cfg.train_runs,
+    )
+
+
+def mlp_gradients(width: int, depth: int, samples: int, seed: int) -> np.ndarray:
+    """∂output/∂W₁[0,0] of a deep ReLU MLP with He (Kaiming) initialisation, over ``samples`` inits."""
+    import torch
+
+    x = torch.ones(16)  # the same input at every width
+    gen = torch.Generator().manual_seed(seed)
+    out = []
+    for _ in range(samples):
+        sizes = [16] + [width] * (depth - 1) + [1]
+        weights = [torch.randn(o, i, generator=gen) * math.sqrt(2 / i) for i, o in itertools.pairwise(sizes)]
+        weights[0].requires_grad_(True)
+        h = x
+        for w in weights[:-1]:
+            h = torch.relu(w @ h)
+        (weights[-1] @ h).sum().backward()
+        out.append(float(weights[0].grad[0, 0]))
+    return np.array(out)
+
+
+def check_against_lightning(cfg: Config) -> float:
+    """Energies and gradients of our simulator against PennyLane's lightning.qubit (adjoint)."""
+    import pennylane as qml
+    import torch
+
+    n, layers = cfg.check_qubits, cfg.depth_per_qubit * cfg.check_qubits
+    gen = _generator(cfg.seed + 99)
+    dev = torch.device("cpu")
+    worst = 0.0
+    for _ in range(cfg.check_circuits):
+        paulis = torch.randint(1, 4, (layers, n), generator=gen)
+        theta = torch.rand((layers, n), generator=gen, dtype=torch.float64) * 2 * math.pi
+        gates = {sv.PAULI_X: qml.RX, sv.PAULI_Y: qml.RY, sv.PAULI_Z: qml.RZ}
+
+        @qml.qnode(qml.device("lightning.qubit", wires=n), diff_method="adjoint")
+        def circuit(t, paulis=paulis, gates=gates):
+            for q in range(n):
+                qml.RY(math.pi / 4, wires=q)
+            for layer in range(layers):
+                for q in range(n):
+                    gates[int(paulis[layer, q])](t[layer, q], wires=q)
+                for q in range(n - 1):
+                    qml.CZ(wires=[q, q + 1])
+            return qml.expval(qml.PauliZ(0) @ qml.PauliZ(1))
+
+        t = qml.numpy.array(theta.numpy(), requires_grad=True)
+        energy, grad = float(circuit(t)), float(qml.grad(circuit)(t)[0, 0])
+        batch = torch.cat([theta[None], sv.shift_pair(theta[None], (0, 0))])
+        with torch.no_grad():
+            e = mcclean_energies(paulis[None].repeat(3, 1, 1), batch, n, dev)
+        worst = max(worst, abs(float(e[0]) - energy), abs(float(e[1] - e[2]) / 2 - grad))
+    return worst
+
+
+def run(cfg: Config) -> Result:
+    dev = sv.device()
+    deep, fixed, glob, local = [], [], [], []
+    for n in track(cfg.qubits, "qubits"):
+        deep.append(deep_random_gradients(n, cfg.depth_per_qubit * n, cfg.samples, cfg.seed + n, dev))
+        fixed.append(deep_random_gradients(n, cfg.fixed_depth, cfg.samples, cfg.seed + 1000 + n, dev))
+        g, l_ = shallow_gradients(n, cfg.samples, cfg.seed + 2000 + n, dev)
+        glob.append(g)
+        local.append(l_)
+    mlp = [mlp_gradients(w, cfg.mlp_depth, cfg.samples, cfg.seed + w) for w in track(cfg.mlp_widths, "mlp")]
+
+    def series(draws, x=cfg.qubits, tail=cfg.tail_from, k=0):
+        return variance_decay(list(x), draws, tail, cfg.bootstrap, cfg.seed + k)
+
+    mlp_tail = cfg.mlp_widths[len(cfg.mlp_widths) // 2]
+    return Result(
+        deep_random=series(deep, k=1),
+        fixed_depth=series(fixed, k=2),
+        shallow_global=series(glob, k=3),
+        shallow_local=series(local, k=4),
+        mlp=series(mlp, x=cfg.mlp_widths, tail=mlp_tail, k=5),
+        training={o: train(cfg, o, dev) for o in ("global", "local")},
+        check_max_error=check_against_lightning(cfg),
+        device=str(dev),
+        layers_per_qubit=cfg.depth_per_qubit,
+        fixed_layers=cfg.fixed_depth,
+    )
