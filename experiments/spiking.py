@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from experiments import information as info
-from kanguri.progress import track
+from experiments import parallel
 
 
 @dataclass(frozen=True)
@@ -186,29 +186,9 @@ def train_task(encoding: str, steps: int, cfg: Config, seed: int, dev) -> tuple[
     return acc, float(spikes)
 
 
-def _one_thread() -> None:
-    import torch
-
-    torch.set_num_threads(1)
-
-
 def _job(args: tuple) -> tuple[float, float]:
     encoding, steps, cfg, seed, dev = args
     return train_task(encoding, steps, cfg, seed, dev)
-
-
-def _run_jobs(jobs: list[tuple], on_gpu: bool) -> list[tuple[float, float]]:
-    """Train every (encoding, steps, seed) network. They are tiny, so on a CPU one single-threaded process
-    per core is fastest (measured); on a GPU they run one after another."""
-    if on_gpu:
-        return [_job(j) for j in track(jobs, "networks")]
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    ctx = multiprocessing.get_context("spawn")  # no fork after torch has started its thread pools
-    with ProcessPoolExecutor(max(1, os.cpu_count() or 1), mp_context=ctx, initializer=_one_thread) as pool:
-        return list(track(pool.map(_job, jobs), "networks"))
 
 
 def run(cfg: Config) -> Result:
@@ -235,7 +215,9 @@ def run(cfg: Config) -> Result:
         for k in range(cfg.seeds)
     ] + [("ann", 1, cfg, cfg.seed + k, str(dev)) for k in range(cfg.seeds)]
     jobs.sort(key=lambda j: -j[1])  # longest first, so the two workers finish together
-    done = dict(zip(jobs, _run_jobs(jobs, on_gpu=dev.type == "cuda"), strict=True))
+    done = dict(
+        zip(jobs, parallel.run_all(_job, jobs, on_gpu=dev.type == "cuda", desc="networks"), strict=True)
+    )
     tasks = []
     for steps in cfg.steps:
         for e in ("rate", "latency"):

@@ -1,0 +1,47 @@
+"""Wall time and peak memory of every claim's experiment, per profile, run afresh in a private cache.
+
+    .venv/bin/python benchmarks/claim_times.py [--profiles quick site] [--claims ID ...]
+
+The budgets live in the issues (for example: barren-plateaus site ≤ 60 s, spiking-bandwidth site ≤ 3 min,
+data-limited-scaling site ≤ 6 min, every quick profile ≤ 2 min). Run it on a quiet machine: the numbers
+are timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+
+from kanguri import registry, runner
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--profiles", nargs="+", default=["quick", "site"])
+    ap.add_argument("--claims", nargs="+", default=None)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["KANGURI_CACHE"] = tmp
+        print(f"{'claim':28} {'profile':8} {'wall (s)':>9} {'experiment (s)':>15} {'peak MB':>8}  verdict")
+        for cid in args.claims or registry.implemented():
+            for profile in args.profiles:
+                r = runner.run(cid, profile)
+                verdict = r["decision"]["verdict"] if r.get("status") == "ok" else f"FAILED: {r.get('error')}"
+                print(
+                    f"{cid:28} {profile:8} {r.get('wall_seconds', float('nan')):9.1f} "
+                    f"{r.get('experiment_seconds', float('nan')):15.1f} {r.get('peak_memory_mb', float('nan')):8.0f}"
+                    f"  {verdict}",
+                    flush=True,
+                )
+                values = r.get("report", {}).get("values", {})
+                if "utilisation" in values:
+                    print(
+                        f"{'':28} training throughput {values['tokens_per_s']['value']:.0f} characters/s on the "
+                        f"largest model = {values['utilisation']['value']:.0%} of the one-thread matmul rate "
+                        f"({values['matmul']['value']:.1f} GFLOP/s)"
+                    )
+
+
+if __name__ == "__main__":
+    main()

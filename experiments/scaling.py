@@ -1,0 +1,261 @@
+"""Data-limited scaling: character-level GPTs of several sizes trained on several budgets of unique text,
+and, at fixed compute, on fewer unique tokens repeated for more epochs.
+
+Every run trains for the same number of steps (the same tokens seen); the reported loss is the best
+validation loss over training (early stopping), on held-out plays.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from experiments import corpus, parallel
+
+
+@dataclass(frozen=True)
+class Config:
+    widths: tuple[int, ...] = (8, 12, 16, 24, 32, 48)  # n_embd; 2 layers, so N ≈ 24·width²
+    n_layer: int = 2
+    budgets: tuple[int, ...] = (5_000, 40_000, 640_000)  # unique training characters D
+    steps: int = 300
+    batch: int = 32
+    block: int = 64
+    lr_times_width: float = 0.1  # Adam learning rate = this / width (∝ 1/width, as in μP)
+    eval_every: int = 25
+    eval_batches: int = 8
+    seeds: int = 2
+    repeat_width: int = 32
+    repeat_epochs: tuple[int, ...] = (1, 2, 4, 8, 16)
+    bootstrap: int = 300
+    seed: int = 0
+
+
+@dataclass
+class Run:
+    width: int
+    params: int  # non-embedding parameters N
+    unique: int  # unique training characters
+    seed: int
+    best_val: float
+    final_train: float  # loss on fixed batches of its own training text, at the end
+    val_curve: list[float]
+    tokens: int
+    seconds: float
+    flops: float  # model FLOPs of training, 6·N_total·tokens plus attention
+
+
+@dataclass
+class Fit:
+    e: float
+    a: float
+    alpha: float
+    b: float
+    beta: float
+    alpha_lo: float
+    alpha_hi: float
+    beta_lo: float
+    beta_hi: float
+    rmse: float
+
+
+@dataclass
+class Result:
+    vocab: int
+    train_chars: int
+    validation_documents: list[str]
+    grid: list[Run]
+    repeats: list[Run]
+    repeat_epochs: list[int]
+    total_tokens: int
+    fit: Fit
+    r_star: float  # our fitted R*_D (Muennighoff et al.'s effective-data constant)
+    matmul_gflops: float  # single-thread float32 matmul rate of this machine
+    device: str
+
+
+def _batches(data, positions, block: int):
+    """Inputs and next-character targets for windows starting at ``positions`` (one gather, no loop)."""
+    import torch
+
+    idx = torch.as_tensor(positions)[:, None] + torch.arange(block + 1)
+    w = data[idx]
+    return w[:, :-1], w[:, 1:]
+
+
+def train_run(job: tuple) -> Run:
+    """Train one GPT of ``width`` on the first ``unique`` characters of the training plays."""
+    import torch
+
+    from experiments.gpt import GPT, GPTConfig
+
+    width, unique, seed, cfg, dev = job
+    text = corpus.load()
+    stoi = {c: i for i, c in enumerate(text.vocabulary)}
+    encode = lambda s: torch.tensor([stoi[c] for c in s], dtype=torch.long)  # noqa: E731
+    train, val = encode(text.train[:unique]), encode(text.validation)
+    gen = torch.Generator().manual_seed(seed)
+    fixed = torch.Generator().manual_seed(12345)  # the same evaluation batches for every run
+    n_eval = cfg.eval_batches * cfg.batch
+    val_pos = torch.randint(0, len(val) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
+    train_pos = torch.randint(0, len(train) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
+    torch.manual_seed(seed)
+    model = GPT(GPTConfig(len(text.vocabulary), cfg.block, cfg.n_layer, max(1, width // 8), width)).to(dev)
+    base_lr = cfg.lr_times_width / width
+    opt = torch.optim.AdamW(model.parameters(), lr=base_lr, weight_decay=0.0)
+
+    def loss_on(data, positions) -> float:
+        model.eval()
+        with torch.no_grad():
+            losses = [
+                model(*(t.to(dev) for t in _batches(data, positions[i : i + cfg.batch], cfg.block)))[1]
+                for i in range(0, len(positions), cfg.batch)
+            ]
+        model.train()
+        return float(torch.stack(losses).mean())
+
+    curve = []
+    t0 = time.perf_counter()
+    for step in range(1, cfg.steps + 1):
+        lr = base_lr * min(1.0, step / 20)  # short warm-up, then constant
+        for g in opt.param_groups:
+            g["lr"] = lr
+        pos = torch.randint(0, len(train) - cfg.block - 1, (cfg.batch,), generator=gen).tolist()
+        _, loss = model(*(t.to(dev) for t in _batches(train, pos, cfg.block)))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if step % cfg.eval_every == 0 or step == cfg.steps:
+            curve.append(loss_on(val, val_pos))
+    seconds = time.perf_counter() - t0
+    tokens = cfg.steps * cfg.batch * cfg.block
+    n_total = sum(p.numel() for p in model.parameters())
+    flops = tokens * (6 * n_total + 12 * cfg.n_layer * cfg.block * width)
+    return Run(
+        width,
+        model.non_embedding_params(),
+        unique,
+        seed,
+        min(curve),
+        loss_on(train, train_pos),
+        curve,
+        tokens,
+        seconds,
+        flops,
+    )
+
+
+def chinchilla(params, n, d):
+    e, log_a, alpha, log_b, beta = params
+    return e + np.exp(log_a) / n**alpha + np.exp(log_b) / d**beta
+
+
+def fit_surface(runs: list[Run], n_boot: int, seed: int) -> Fit:
+    """L(N, D) = E + A/N^α + B/D^β by least squares on the seed-averaged best losses; bootstrap over points."""
+    from scipy.optimize import least_squares
+
+    keys = sorted({(r.params, r.unique) for r in runs})
+    n = np.array([k[0] for k in keys], float)
+    d = np.array([k[1] for k in keys], float)
+    y = np.array([np.mean([r.best_val for r in runs if (r.params, r.unique) == k]) for k in keys])
+
+    def solve(idx):
+        res = least_squares(
+            lambda p: chinchilla(p, n[idx], d[idx]) - y[idx],
+            x0=[1.0, 2.0, 0.3, 2.0, 0.3],
+            bounds=([0, -10, 0, -10, 0], [5, 20, 2, 20, 2]),
+        )
+        return res.x
+
+    best = solve(np.arange(len(y)))
+    rng = np.random.default_rng(seed)
+    boots = np.array([solve(rng.integers(0, len(y), len(y))) for _ in range(n_boot)])
+    a_lo, a_hi = np.percentile(boots[:, 2], [2.5, 97.5])
+    b_lo, b_hi = np.percentile(boots[:, 4], [2.5, 97.5])
+    rmse = float(np.sqrt(np.mean((chinchilla(best, n, d) - y) ** 2)))
+    return Fit(
+        float(best[0]),
+        float(np.exp(best[1])),
+        float(best[2]),
+        float(np.exp(best[3])),
+        float(best[4]),
+        float(a_lo),
+        float(a_hi),
+        float(b_lo),
+        float(b_hi),
+        rmse,
+    )
+
+
+def effective_data(unique: float, epochs: float, r_star: float) -> float:
+    """Muennighoff et al. 2023: D' = U + U·R*·(1 − exp(−R/R*)), with R = epochs − 1 repetitions."""
+    return unique + unique * r_star * (1 - math.exp(-(epochs - 1) / r_star))
+
+
+def fit_r_star(repeats: list[Run], epochs: list[int], fit: Fit) -> float:
+    """The R*_D that makes our fitted L(N, D') match the repeated-data losses best."""
+    from scipy.optimize import minimize_scalar
+
+    p = [fit.e, math.log(fit.a), fit.alpha, math.log(fit.b), fit.beta]
+
+    def err(log_r):
+        return sum(
+            (chinchilla(p, r.params, effective_data(r.unique, ep, math.exp(log_r))) - r.best_val) ** 2
+            for r, ep in zip(repeats, epochs, strict=True)
+        )
+
+    return float(math.exp(minimize_scalar(err, bounds=(math.log(0.1), math.log(1000)), method="bounded").x))
+
+
+def matmul_gflops(size: int = 512, repeats: int = 20) -> float:
+    """This machine's single-thread float32 matmul rate: the denominator of training throughput."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    rate = 2 * size**3 * repeats / (time.perf_counter() - t0) / 1e9
+    torch.set_num_threads(threads)
+    return rate
+
+
+def run(cfg: Config) -> Result:
+    import torch
+
+    dev = "cuda" if torch.cuda.is_available() else "cpu"
+    text = corpus.load()  # fetch (or verify the cache) once, before the workers start
+    tokens = cfg.steps * cfg.batch * cfg.block
+    grid_jobs = [
+        (w, d, cfg.seed + s, cfg, dev) for w in cfg.widths for d in cfg.budgets for s in range(cfg.seeds)
+    ]
+    rep_jobs = [
+        (cfg.repeat_width, tokens // ep, cfg.seed + s, cfg, dev)
+        for ep in cfg.repeat_epochs
+        for s in range(cfg.seeds)
+    ]
+    jobs = sorted(grid_jobs + rep_jobs, key=lambda j: -j[0])  # biggest first, so the workers finish together
+    done = dict(zip(jobs, parallel.run_all(train_run, jobs, on_gpu=dev == "cuda", desc="runs"), strict=True))
+    grid = [done[j] for j in grid_jobs]
+    repeats = [done[j] for j in rep_jobs]
+    fit = fit_surface(grid, cfg.bootstrap, cfg.seed)
+    rep_epochs = [ep for ep in cfg.repeat_epochs for _ in range(cfg.seeds)]
+    return Result(
+        len(text.vocabulary),
+        len(text.train),
+        text.validation_documents,
+        grid,
+        repeats,
+        rep_epochs,
+        tokens,
+        fit,
+        fit_r_star(repeats, rep_epochs, fit),
+        matmul_gflops(),
+        dev,
+    )
