@@ -229,36 +229,45 @@ def mlp_gradients(width: int, depth: int, samples: int, seed: int) -> np.ndarray
     return np.array(out)
 
 
+def pennylane_mcclean(n: int, layers: int, device: str = "lightning.qubit", diff_method: str = "adjoint"):
+    """The McClean circuit as a PennyLane QNode ``circuit(theta, paulis)``: the reference we check against."""
+    import pennylane as qml
+
+    gates = {sv.PAULI_X: qml.RX, sv.PAULI_Y: qml.RY, sv.PAULI_Z: qml.RZ}
+
+    @qml.qnode(qml.device(device, wires=n), diff_method=diff_method)
+    def circuit(theta, paulis):
+        for q in range(n):
+            qml.RY(math.pi / 4, wires=q)
+        for layer in range(layers):
+            for q in range(n):
+                gates[int(paulis[layer, q])](theta[layer, q], wires=q)
+            for q in range(n - 1):
+                qml.CZ(wires=[q, q + 1])
+        return qml.expval(qml.PauliZ(0) @ qml.PauliZ(1))
+
+    return circuit
+
+
 def check_against_lightning(cfg: Config) -> float:
     """Energies and gradients of our simulator against PennyLane's lightning.qubit (adjoint)."""
     import pennylane as qml
     import torch
 
     n, layers = cfg.check_qubits, cfg.depth_per_qubit * cfg.check_qubits
+    circuit = pennylane_mcclean(n, layers)
     gen = _generator(cfg.seed + 99)
-    dev = torch.device("cpu")
     worst = 0.0
     for _ in range(cfg.check_circuits):
         paulis = torch.randint(1, 4, (layers, n), generator=gen)
         theta = torch.rand((layers, n), generator=gen, dtype=torch.float64) * 2 * math.pi
-        gates = {sv.PAULI_X: qml.RX, sv.PAULI_Y: qml.RY, sv.PAULI_Z: qml.RZ}
-
-        @qml.qnode(qml.device("lightning.qubit", wires=n), diff_method="adjoint")
-        def circuit(t, paulis=paulis, gates=gates):
-            for q in range(n):
-                qml.RY(math.pi / 4, wires=q)
-            for layer in range(layers):
-                for q in range(n):
-                    gates[int(paulis[layer, q])](t[layer, q], wires=q)
-                for q in range(n - 1):
-                    qml.CZ(wires=[q, q + 1])
-            return qml.expval(qml.PauliZ(0) @ qml.PauliZ(1))
-
         t = qml.numpy.array(theta.numpy(), requires_grad=True)
-        energy, grad = float(circuit(t)), float(qml.grad(circuit)(t)[0, 0])
+        p = paulis.numpy()
+        energy = float(circuit(t, p))
+        grad = float(qml.grad(lambda x, p=p: circuit(x, p))(t)[0, 0])
         batch = torch.cat([theta[None], sv.shift_pair(theta[None], (0, 0))])
         with torch.no_grad():
-            e = mcclean_energies(paulis[None].repeat(3, 1, 1), batch, n, dev)
+            e = mcclean_energies(paulis[None].repeat(3, 1, 1), batch, n, torch.device("cpu"))
         worst = max(worst, abs(float(e[0]) - energy), abs(float(e[1] - e[2]) / 2 - grad))
     return worst
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 
 @dataclass(frozen=True)
 class Config:
@@ -30,9 +28,9 @@ class Result:
 
 
 def run(cfg: Config) -> Result:
-    # Import torch / pennylane / snntorch here, inside the function, not at the top of the module.
-    rng = np.random.default_rng(cfg.seed)
-    raise NotImplementedError("TODO: the experiment")  # noqa: EM101
+    # Import torch / pennylane / snntorch here, inside the function, not at the top of the module,
+    # and derive every random number from cfg.seed, e.g. np.random.default_rng(cfg.seed).
+    raise NotImplementedError("TODO: the experiment")
 '''
 
 CLAIM = '''"""Claim {id}: {en}"""
