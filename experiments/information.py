@@ -11,7 +11,7 @@ and the information per bin is extrapolated to long words (I/L = i∞ + b/L).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import comb, log2
+from math import log2
 
 import numpy as np
 
@@ -132,7 +132,3 @@ def capacity_bits(bins: int, dead: int = 0, neurons: int = 1) -> dict[str, float
 def bits_per_spike(p: float) -> float:
     """Entropy per spike of a Bernoulli(p) train, H(p)/p: sparse trains carry more bits per spike."""
     return float(-(p * np.log2(p) + (1 - p) * np.log2(1 - p)) / p)
-
-
-def count_words(bins: int, spikes: int) -> int:
-    return comb(bins, spikes)

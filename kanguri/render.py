@@ -64,7 +64,6 @@ T = {  # fixed phrases of the generated parts
     "package": L(ja="パッケージ", en="Package"),
     "version": L(ja="バージョン", en="Version"),
     "seconds": L(ja="秒", en="s"),
-    "expected": L(ja="記載の判定", en="Stated verdict"),
 }
 
 
