@@ -20,7 +20,7 @@ import torch
 
 from claims.barren_plateaus import claim
 from experiments import barren_plateaus as bp
-from experiments import statevector as sv
+from experiments.common import statevector as sv
 
 
 def pennylane_loop(n: int, layers: int, samples: int, seed: int) -> np.ndarray:

@@ -4,112 +4,236 @@ number of qubits, so optimisation stalls."""
 from __future__ import annotations
 
 import math
-
-from scipy.stats import fisher_exact
+from collections.abc import Mapping
+from dataclasses import replace
 
 from experiments import barren_plateaus as exp
-from experiments.stats import Slope, VarianceSeries, wilson
-from kanguri import Anchor, Decision, Figure, L, Report, Series, Table, Value
+from experiments.common.stats import DecaySeries, Estimate, wilson
+from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted
 from kanguri.claim import define
+from kanguri.rule import Verdict
 
-RATE = math.log(2) / 2  # "exponential": ln Var falls by more than this per qubit (Var ∝ 2^(−n/2) or faster)
-CHECK_TOLERANCE = 1e-6  # our simulator against lightning.qubit
-SIGNIFICANCE = 0.05
-
-
-def kappa(s: Slope) -> tuple[float, float, float]:
-    """The rate as κ in Var ∝ 2^(−κ·n): a unitary 2-design has κ = 1."""
-    return -s.value / math.log(2), -s.hi / math.log(2), -s.lo / math.log(2)
-
-
-def exponential(series: VarianceSeries) -> bool:
-    """The tail of ln Var falls faster than RATE per unit of x, with 95% confidence."""
-    return series.rate.hi < -RATE
+THRESHOLDS = {
+    "kappa": 0.5,  # "exponential in qubits": Var ∝ 2^(−κn) with κ above 0.5 (95% lower bound)
+    "preference": 0.95,  # the exponential model fits better than a power law in 95% of bootstrap replicates
+    "significance": 0.05,  # training: more runs stuck with the global cost (Fisher's exact test)
+    "check_tolerance": 1e-6,  # our simulator against lightning.qubit
+}
+T = THRESHOLDS
 
 
-def _rate_text(s: VarianceSeries) -> str:
-    k, lo, hi = kappa(s.rate)
-    return f"κ = {k:.2f} [{lo:.2f}, {hi:.2f}]"
+def kappa(s: DecaySeries) -> Estimate:
+    """The decay rate as κ in Var ∝ 2^(−κ·n): a unitary 2-design has κ = 1."""
+    r = s.rate
+    return Estimate(-r.value / math.log(2), -r.hi / math.log(2), -r.lo / math.log(2), r.method, r.n)
 
 
-def training_p_value(r: exp.Result) -> float:
-    g, l_ = r.training["global"], r.training["local"]
-    table = [[g.stuck, g.runs - g.stuck], [l_.stuck, l_.runs - l_.stuck]]
-    return float(fisher_exact(table, alternative="greater").pvalue)
+def exponential_shape(s: DecaySeries) -> bool:
+    """Scale-free: ln Var is better described as linear in x than in ln x, in 95% of replicates."""
+    return s.exp_share >= T["preference"]
 
 
-def rule(r: exp.Result) -> Decision:
-    if r.check_max_error > CHECK_TOLERANCE:
-        return Decision(
-            verdict="not-testable",
-            reasons=[
-                L(
-                    ja=f"シミュレータが lightning.qubit と {r.check_max_error:.1e} ずれた（許容 {CHECK_TOLERANCE:g}）。結果は信頼できない。",
-                    en=f"The simulator disagrees with lightning.qubit by {r.check_max_error:.1e} (tolerance {CHECK_TOLERANCE:g}); the result cannot be trusted.",
-                )
-            ],
-        )
-    deep, glob = exponential(r.deep_random), exponential(r.shallow_global)
-    p = training_p_value(r)
-    g, l_ = r.training["global"], r.training["local"]
-    stalls = p < SIGNIFICANCE
-    reasons = [
-        L(
-            ja=f"深いランダム回路：分散 ∝ 2^(−κn) の {_rate_text(r.deep_random)}（n ≥ {r.deep_random.tail_from:g} で当てはめ）。"
-            f"指数的減衰の基準（κ の上側 95% 区間が 0.5 超）を{'満たす' if deep else '満たさない'}。",
-            en=f"Deep random circuits: Var ∝ 2^(−κn) with {_rate_text(r.deep_random)} (fitted for n ≥ {r.deep_random.tail_from:g}); "
-            f"the exponential criterion (κ above 0.5 with 95% confidence) is {'met' if deep else 'not met'}.",
-        ),
-        L(
-            ja=f"浅い回路・大域コスト：{_rate_text(r.shallow_global)}。指数的減衰は{'成り立つ' if glob else '成り立たない'}。",
-            en=f"Shallow circuits, global cost: {_rate_text(r.shallow_global)}; exponential decay {'holds' if glob else 'does not hold'}.",
-        ),
-        L(
-            ja=f"学習：大域コストでは {g.runs} 回中 {g.stuck} 回、局所コストでは {l_.runs} 回中 {l_.stuck} 回が"
-            f"台地から抜け出せなかった（フィッシャーの正確検定 p = {p:.2g}）。",
-            en=f"Training: {g.stuck} of {g.runs} runs stayed stuck with the global cost, {l_.stuck} of {l_.runs} with the "
-            f"local cost (Fisher's exact test p = {p:.2g}).",
-        ),
-        L(
-            ja=f"自作シミュレータと lightning.qubit の差は最大 {r.check_max_error:.1e}。",
-            en=f"Our simulator and lightning.qubit differ by at most {r.check_max_error:.1e}.",
-        ),
-    ]
-    if deep and glob and stalls:
-        verdict = "supported"
-    elif deep or glob:
-        verdict = "partly"
-    else:
-        verdict = "not-supported"
-    return Decision(verdict=verdict, reasons=reasons)
-
-
-def control(r: exp.Result) -> Decision:
-    """The same exponential-decay criterion on series that must not decay exponentially."""
-    series = {
-        "local": (r.shallow_local, L(ja="浅い回路・局所コスト", en="shallow circuits, local cost")),
-        "fixed": (r.fixed_depth, L(ja="深さ固定のランダム回路", en="random circuits of fixed depth")),
-        "mlp": (r.mlp, L(ja="古典 MLP（幅に対して）", en="classical MLP (against width)")),
+def _decay_facts(s: DecaySeries) -> dict:
+    k = kappa(s)
+    return {
+        "kappa": k.value,
+        "lo": k.lo,
+        "hi": k.hi,
+        "share": s.exp_share,
+        "n0": int(s.fit_from),
+        "samples": s.samples,
+        "bar": T["kappa"],
+        "pref": T["preference"],
     }
-    lax = [k for k, (s, _) in series.items() if exponential(s)]
-    reasons = [
-        L(
-            ja=f"{name.ja}：{_rate_text(s)} → 基準は{'受け入れた（甘すぎる）' if k in lax else '棄却した'}。",
-            en=f"{name.en}: {_rate_text(s)}, {'accepted (too lax)' if k in lax else 'rejected'} by the criterion.",
-        )
-        for k, (s, name) in series.items()
-    ]
-    return Decision(verdict="supported" if lax else "not-supported", reasons=reasons)
 
 
-def _kappa_value(s: VarianceSeries, label: L) -> Value:
-    k, lo, hi = kappa(s.rate)
-    return Value(label=label, value=k, lo=lo, hi=hi)
+def _exponential_check(what: L) -> Check[DecaySeries]:
+    """The claim's criterion on one series: exponential rather than power law, and at least 2^(−n/2)."""
+    return Check(
+        facts=_decay_facts,
+        holds=lambda f: f["share"] >= f["pref"] and f["lo"] > f["bar"],
+        yes=L(
+            ja=what.ja
+            + "：分散 ∝ 2^(−κn) の κ = {kappa:.2f} [{lo:.2f}, {hi:.2f}]（n ≥ {n0}、各 n で {samples} 回路）。"
+            "指数モデルがべき乗則より良く当てはまった割合は {share:.0%}（基準 {pref:.0%}）、κ の下限は {bar} を超え、指数的に減衰する。",
+            en=what.en
+            + ": Var ∝ 2^(−κn) with κ = {kappa:.2f} [{lo:.2f}, {hi:.2f}] (n ≥ {n0}, {samples} circuits "
+            "per n). The exponential model beats a power law in {share:.0%} of replicates (bar {pref:.0%}) and κ's "
+            "lower bound is above {bar}: the decay is exponential.",
+        ),
+        no=L(
+            ja=what.ja
+            + "：κ = {kappa:.2f} [{lo:.2f}, {hi:.2f}]（n ≥ {n0}）、指数モデルが勝った割合 {share:.0%}。"
+            "指数的な減衰（割合 {pref:.0%} 以上かつ κ の下限 {bar} 超）は示せなかった。",
+            en=what.en + ": κ = {kappa:.2f} [{lo:.2f}, {hi:.2f}] (n ≥ {n0}); the exponential model wins in "
+            "{share:.0%} of replicates. Exponential decay (at least {pref:.0%} and κ above {bar}) is not shown.",
+        ),
+    )
 
 
-def _stuck_value(t: exp.Training, label: L) -> Value:
-    p, lo, hi = wilson(t.stuck, t.runs)
-    return Value(label=label, value=p, lo=lo, hi=hi, digits=2)
+def _on(pick, check: Check[DecaySeries]) -> Check[exp.Evidence]:
+    return Check(facts=lambda ev: check.facts(pick(ev)), holds=check.holds, yes=check.yes, no=check.no)
+
+
+def _verdict(held: Mapping[str, bool]) -> Verdict:
+    if not held["simulator"]:
+        return "not-testable"  # a simulator we cannot trust decides nothing
+    if held["deep"] and held["global"] and held["stalls"]:
+        return "supported"
+    return "partly" if held["deep"] or held["global"] else "not-supported"
+
+
+rule: Rule[exp.Evidence] = Rule(
+    checks={
+        "deep": _on(
+            lambda ev: ev.deep_random, _exponential_check(L(ja="深いランダム回路", en="Deep random circuits"))
+        ),
+        "global": _on(
+            lambda ev: ev.shallow_global,
+            _exponential_check(L(ja="浅い回路・大域コスト", en="Shallow circuits, global cost")),
+        ),
+        "stalls": Check(
+            facts=lambda ev: {
+                "g": ev.stuck_global.value,
+                "l": ev.stuck_local.value,
+                "runs": ev.stuck_global.n,
+                "p": ev.stall_p,
+                "alpha": T["significance"],
+            },
+            holds=lambda f: f["p"] < f["alpha"],
+            yes=L(
+                ja="学習：大域コストでは {runs} 回中 {g:.0%}、局所コストでは {l:.0%} が台地から抜け出せなかった"
+                "（フィッシャーの正確検定 p = {p:.2g} < {alpha}）。勾配の消失は最適化を止める。",
+                en="Training: {g:.0%} of {runs} runs stayed stuck with the global cost, {l:.0%} with the local cost "
+                "(Fisher's exact test p = {p:.2g} < {alpha}): vanishing gradients stall optimisation.",
+            ),
+            no=L(
+                ja="学習：止まった割合は大域コスト {g:.0%}、局所コスト {l:.0%}（{runs} 回ずつ、p = {p:.2g}）。"
+                "差は有意水準 {alpha} で示せなかった。",
+                en="Training: {g:.0%} stuck with the global cost, {l:.0%} with the local cost ({runs} runs each, "
+                "p = {p:.2g}); no difference at the {alpha} level.",
+            ),
+        ),
+        "simulator": Check(
+            facts=lambda ev: {"error": ev.check_max_error, "tolerance": T["check_tolerance"]},
+            holds=lambda f: f["error"] <= f["tolerance"],
+            yes=L(
+                ja="自作シミュレータと lightning.qubit の差は最大 {error:.1e}（許容 {tolerance:g}）。",
+                en="Our simulator and lightning.qubit differ by at most {error:.1e} (tolerance {tolerance:g}).",
+            ),
+            no=L(
+                ja="自作シミュレータが lightning.qubit と {error:.1e} ずれた（許容 {tolerance:g}）。結果は信頼できない。",
+                en="The simulator disagrees with lightning.qubit by {error:.1e} (tolerance {tolerance:g}); the "
+                "result cannot be trusted.",
+            ),
+        ),
+    },
+    verdict=_verdict,
+)
+
+_SHAPE_ONLY = Check[DecaySeries](
+    facts=lambda s: {"share": s.exp_share, "power": s.power.value, "pref": T["preference"]},
+    holds=lambda f: f["share"] >= f["pref"],
+    yes=L(
+        ja="古典 MLP（幅に対して）：指数モデルが {share:.0%} の複製でべき乗則に勝った。基準は受け入れた（甘すぎる）。",
+        en="Classical MLP (against width): the exponential model beats a power law in {share:.0%} of replicates; "
+        "the criterion accepts it (too lax).",
+    ),
+    no=L(
+        ja="古典 MLP（幅に対して）：分散 ∝ 幅^{power:.2f}。指数モデルが勝ったのは {share:.0%} の複製だけで、基準（{pref:.0%}）は棄却した。",
+        en="Classical MLP (against width): Var ∝ width^{power:.2f}; the exponential model wins in only {share:.0%} "
+        "of replicates, so the criterion (bar {pref:.0%}) rejects it.",
+    ),
+)
+
+control: Rule[exp.Evidence] = Rule(
+    checks={
+        "local": _on(
+            lambda ev: ev.shallow_local,
+            _exponential_check(L(ja="浅い回路・局所コスト", en="Shallow circuits, local cost")),
+        ),
+        "fixed": _on(
+            lambda ev: ev.fixed_depth,
+            _exponential_check(L(ja="深さ固定のランダム回路", en="Random circuits of fixed depth")),
+        ),
+        # the width axis has no natural unit, so only the scale-free half of the criterion applies
+        "mlp": _on(lambda ev: ev.mlp, _SHAPE_ONLY),
+    },
+    verdict=any_accepted,
+)
+
+
+def synthetic_series(x: list[float], var: list[float], exp_share: float) -> DecaySeries:
+    """A decay series for the falsifiability tests, with its fits computed from ``var``."""
+    import numpy as np
+
+    from experiments.common.stats import exact
+
+    lx = np.asarray(x, dtype=float)
+    lv = np.log(np.asarray(var))
+    rate = float(np.polyfit(lx, lv, 1)[0])
+    power = float(np.polyfit(np.log(lx), lv, 1)[0])
+    return DecaySeries(
+        x=list(x),
+        var=list(var),
+        lo=[v * 0.9 for v in var],
+        hi=[v * 1.1 for v in var],
+        rate=Estimate(rate, rate * 1.05, rate * 0.95, "synthetic", 1000),
+        power=exact(power),
+        exp_share=exp_share,
+        fit_from=x[0],
+        samples=1000,
+    )
+
+
+QUBITS = [4.0, 6.0, 8.0, 10.0]
+WIDTHS = [16.0, 32.0, 64.0, 128.0, 256.0]
+
+
+def _supporting() -> exp.Evidence:
+    return exp.Evidence(
+        deep_random=synthetic_series(QUBITS, [2.0**-n for n in QUBITS], 1.0),
+        shallow_global=synthetic_series(QUBITS, [4.0**-n for n in QUBITS], 1.0),
+        shallow_local=synthetic_series(QUBITS, [n**-2.0 for n in QUBITS], 0.05),  # a power law in n
+        fixed_depth=synthetic_series(QUBITS, [0.05] * 4, 0.3),
+        mlp=synthetic_series(WIDTHS, [1 / w for w in WIDTHS], 0.0),
+        stuck_global=wilson(11, 20),
+        stuck_local=wilson(1, 20),
+        stall_p=0.0006,
+        check_max_error=1e-15,
+    )
+
+
+def _null() -> exp.Evidence:
+    """Gradients that do not vanish, and training that does not stall."""
+    flat = synthetic_series(QUBITS, [0.05] * 4, 0.3)
+    return replace(
+        _supporting(), deep_random=flat, shallow_global=flat, stuck_global=wilson(1, 20), stall_p=0.76
+    )
+
+
+falsify = Falsification(
+    supporting=_supporting,
+    null=_null,
+    flips={
+        "deep": lambda ev: replace(ev, deep_random=synthetic_series(QUBITS, [n**-4.0 for n in QUBITS], 0.1)),
+        "global": lambda ev: replace(
+            ev, shallow_global=synthetic_series(QUBITS, [2 ** (-n / 4) for n in QUBITS], 1.0)
+        ),
+        "stalls": lambda ev: replace(ev, stall_p=0.3),
+        "simulator": lambda ev: replace(ev, check_max_error=1e-3),
+    },
+    control_flips={
+        "local": lambda ev: replace(
+            ev, shallow_local=synthetic_series(QUBITS, [2.0**-n for n in QUBITS], 1.0)
+        ),
+        "fixed": lambda ev: replace(
+            ev, fixed_depth=synthetic_series(QUBITS, [2.0**-n for n in QUBITS], 0.99)
+        ),
+        # exponential in width, 2^(−width/32): the criterion must accept it
+        "mlp": lambda ev: replace(ev, mlp=synthetic_series(WIDTHS, [2 ** (-w / 32) for w in WIDTHS], 1.0)),
+    },
+)
 
 
 def series_names(r: exp.Result) -> dict[str, L]:
@@ -122,33 +246,65 @@ def series_names(r: exp.Result) -> dict[str, L]:
     }
 
 
-def _band(s: VarianceSeries, label: L, style: str = "line") -> Series:
+def _band(s: DecaySeries, label: L, style: str = "line") -> Series:
     return Series(label=label, x=s.x, y=s.var, lo=s.lo, hi=s.hi, style=style)
 
 
+TRAINED_ON = {
+    "global": L(ja="大域コストで学習", en="trained on the global cost"),
+    "local": L(ja="局所コストで学習", en="trained on the local cost"),
+}
+
+
 def report(r: exp.Result) -> Report:
+    ev = r.evidence
     g, l_ = r.training["global"], r.training["local"]
     names = series_names(r)
     values = {
-        "kappa_deep": _kappa_value(r.deep_random, L(ja="深いランダム回路の κ", en="κ, deep random")),
-        "kappa_global": _kappa_value(r.shallow_global, L(ja="大域コストの κ", en="κ, global cost")),
-        "kappa_local": _kappa_value(r.shallow_local, L(ja="局所コストの κ", en="κ, local cost")),
-        "kappa_fixed": _kappa_value(r.fixed_depth, L(ja="深さ固定の κ", en="κ, fixed depth")),
-        "stuck_global": _stuck_value(g, L(ja="大域コストで止まった割合", en="stuck with the global cost")),
-        "stuck_local": _stuck_value(l_, L(ja="局所コストで止まった割合", en="stuck with the local cost")),
-        "training_p": Value(label=L(ja="p 値", en="p-value"), value=training_p_value(r), digits=2),
-        "n_max": Value(label=L(ja="最大の量子ビット数", en="most qubits"), value=int(r.deep_random.x[-1])),
+        "kappa_deep": Value.of(L(ja="深いランダム回路の κ", en="κ, deep random"), kappa(ev.deep_random)),
+        "kappa_global": Value.of(L(ja="大域コストの κ", en="κ, global cost"), kappa(ev.shallow_global)),
+        "kappa_local": Value.of(L(ja="局所コストの κ", en="κ, local cost"), kappa(ev.shallow_local)),
+        "kappa_fixed": Value.of(L(ja="深さ固定の κ", en="κ, fixed depth"), kappa(ev.fixed_depth)),
+        "share_deep": Value(
+            label=L(ja="指数モデルが勝った割合（深い）", en="exponential preferred (deep)"),
+            value=ev.deep_random.exp_share,
+            digits=2,
+        ),
+        "share_local": Value(
+            label=L(ja="指数モデルが勝った割合（局所）", en="exponential preferred (local)"),
+            value=ev.shallow_local.exp_share,
+            digits=2,
+        ),
+        "share_mlp": Value(
+            label=L(ja="指数モデルが勝った割合（MLP）", en="exponential preferred (MLP)"),
+            value=ev.mlp.exp_share,
+            digits=2,
+        ),
+        "power_local": Value.of(
+            L(ja="局所コストのべき指数", en="power-law exponent, local cost"), ev.shallow_local.power
+        ),
+        "power_mlp": Value.of(L(ja="MLP のべき指数", en="power-law exponent, MLP"), ev.mlp.power),
+        "stuck_global": Value.of(
+            L(ja="大域コストで止まった割合", en="stuck with the global cost"), ev.stuck_global, digits=2
+        ),
+        "stuck_local": Value.of(
+            L(ja="局所コストで止まった割合", en="stuck with the local cost"), ev.stuck_local, digits=2
+        ),
+        "training_p": Value(label=L(ja="p 値", en="p-value"), value=ev.stall_p, digits=2),
+        "n_max": Value(label=L(ja="最大の量子ビット数", en="most qubits"), value=int(ev.deep_random.x[-1])),
         "var_deep_max": Value(
-            label=L(ja="最大の n での分散", en="variance at the largest n"), value=r.deep_random.var[-1]
+            label=L(ja="最大の n での分散", en="variance at the largest n"), value=ev.deep_random.var[-1]
         ),
         "check_error": Value(
-            label=L(ja="lightning との差", en="difference from lightning"), value=r.check_max_error, digits=2
+            label=L(ja="lightning との差", en="difference from lightning"), value=ev.check_max_error, digits=2
         ),
         "mlp_ratio": Value(
             label=L(ja="MLP の分散の比（最小幅÷最大幅）", en="MLP variance ratio (narrowest ÷ widest)"),
-            value=r.mlp.var[0] / r.mlp.var[-1],
+            value=ev.mlp.var[0] / ev.mlp.var[-1],
         ),
-        "mlp_width_ratio": Value(label=L(ja="幅の比", en="width ratio"), value=int(r.mlp.x[-1] / r.mlp.x[0])),
+        "mlp_width_ratio": Value(
+            label=L(ja="幅の比", en="width ratio"), value=int(ev.mlp.x[-1] / ev.mlp.x[0])
+        ),
     }
     table = Table(
         caption=L(
@@ -156,10 +312,10 @@ def report(r: exp.Result) -> Report:
             en="Gradient variance Var[∂C/∂θ₁], the sample variance over random circuits",
         ),
         columns=[L(ja="量子ビット数 n", en="qubits n"), *names.values()],
-        rows=[[int(n)] + [getattr(r, k).var[i] for k in names] for i, n in enumerate(r.deep_random.x)],
+        rows=[[int(n)] + [getattr(ev, k).var[i] for k in names] for i, n in enumerate(ev.deep_random.x)],
     )
-    deep = r.deep_random
-    ref_x = [x for x in deep.x if x >= deep.tail_from]
+    deep = ev.deep_random
+    ref_x = [x for x in deep.x if x >= deep.fit_from]
     anchor_y = deep.var[deep.x.index(ref_x[0])]
     variance = Figure(
         title=L(ja="勾配の分散と量子ビット数", en="Gradient variance against qubits"),
@@ -170,7 +326,7 @@ def report(r: exp.Result) -> Report:
         xlabel=L(ja="量子ビット数 n", en="qubits n"),
         ylabel=L(ja="Var[∂C/∂θ₁]", en="Var[∂C/∂θ₁]"),
         yscale="log",
-        series=[_band(getattr(r, k), name) for k, name in names.items()]
+        series=[_band(getattr(ev, k), name) for k, name in names.items()]
         + [
             Series(
                 label=L(ja="2^(−n) の傾き", en="2^(−n) slope"),
@@ -181,10 +337,7 @@ def report(r: exp.Result) -> Report:
         ],
     )
     training = Figure(
-        title=L(
-            ja=f"{r.training['global'].runs} 回の学習（{int(deep.x[0] * 0 + 8)} 量子ビット）",
-            en="Training from random starts",
-        ),
+        title=L(ja="ランダムな初期値からの学習", en="Training from random starts"),
         caption=L(
             ja="縦軸は大域コスト（目標）。帯は 10〜90 パーセンタイル。局所コストで学習すると大域コストも下がる。",
             en="The y-axis is the global cost, the real target; bands span the 10th to 90th percentile. Training "
@@ -194,10 +347,7 @@ def report(r: exp.Result) -> Report:
         ylabel=L(ja="大域コスト 1 − p(0…0)", en="global cost 1 − p(0…0)"),
         series=[
             Series(
-                label=L(
-                    ja=f"{'大域' if t.objective == 'global' else '局所'}コストで学習",
-                    en=f"trained on the {t.objective} cost",
-                ),
+                label=TRAINED_ON[t.objective],
                 x=t.steps,
                 y=t.global_cost_mean,
                 lo=t.global_cost_lo,
@@ -218,11 +368,11 @@ def report(r: exp.Result) -> Report:
         xscale="log",
         yscale="log",
         series=[
-            _band(r.mlp, L(ja="測定値", en="measured")),
+            _band(ev.mlp, L(ja="測定値", en="measured")),
             Series(
                 label=L(ja="1/幅", en="1/width"),
-                x=r.mlp.x,
-                y=[r.mlp.var[0] * r.mlp.x[0] / x for x in r.mlp.x],
+                x=ev.mlp.x,
+                y=[ev.mlp.var[0] * ev.mlp.x[0] / x for x in ev.mlp.x],
                 style="fit",
             ),
         ],
@@ -235,9 +385,7 @@ def report(r: exp.Result) -> Report:
 
 
 claim = define(
-    id="barren-plateaus",
-    section="quantum",
-    kind="experiment",
+    "barren-plateaus",
     statement=L(
         ja="量子回路では、ほとんどのパラメータについて勾配がほぼ 0 になり（不毛な台地）、最適化が止まってしまう。",
         en="In quantum circuits the gradient is close to zero for almost every parameter (a barren plateau), "
@@ -253,7 +401,7 @@ claim = define(
     profiles={
         "quick": exp.Config(
             qubits=(2, 4, 6, 8, 10),
-            tail_from=6,
+            samples=1000,
             train_runs=20,
             train_steps=60,
             mlp_widths=(16, 32, 64, 128, 256),
@@ -262,7 +410,7 @@ claim = define(
         ),
         "site": exp.Config(
             qubits=(2, 4, 6, 8, 10, 12, 14),
-            tail_from=8,
+            samples=2000,
             train_runs=20,
             train_steps=60,
             mlp_widths=(16, 32, 64, 128, 256, 512),
@@ -270,8 +418,7 @@ claim = define(
         ),
         "full": exp.Config(
             qubits=(2, 4, 6, 8, 10, 12, 14, 16, 18),
-            samples=1000,
-            tail_from=10,
+            samples=10_000,
             train_qubits=10,
             train_runs=50,
             train_steps=200,
@@ -282,6 +429,8 @@ claim = define(
     },
     rule=rule,
     control=control,
+    falsify=falsify,
+    thresholds=THRESHOLDS,
     report=report,
     expected="supported",
     headline="kappa_deep",

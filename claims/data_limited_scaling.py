@@ -4,112 +4,156 @@ repeating the same data gives diminishing returns."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
-from experiments import scaling as exp
-from experiments.scaling import Run
-from kanguri import Anchor, Decision, Figure, L, Report, Series, Table, Value
+from experiments import data_limited_scaling as exp
+from experiments.common.stats import Estimate
+from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted
 from kanguri.claim import define
+from kanguri.rule import Verdict
 
-FLAT = -0.02  # "flat": best validation loss improves by less than 0.02 nats per e-fold of N (95% bound)
-UPPER_SIZES = 4  # the slope is fitted over the largest four model sizes
-MUENNIGHOFF_R_STAR = 15.4  # their fitted R*_D
-BOOT = 2000
-
-
-def _slope(runs: list[Run], field: str, rng: np.random.Generator) -> tuple[float, float, float]:
-    """Slope of ``field`` against ln N over the largest sizes, with a bootstrap over seeds at each size."""
-    sizes = sorted({r.params for r in runs})[-UPPER_SIZES:]
-    by_size = [np.array([getattr(r, field) for r in runs if r.params == n]) for n in sizes]
-    x = np.log(sizes) - np.log(sizes).mean()
-
-    def fit(means):
-        return float((means - means.mean()) @ x / (x @ x))
-
-    best = fit(np.array([v.mean() for v in by_size]))
-    boots = [fit(np.array([rng.choice(v, len(v)).mean() for v in by_size])) for _ in range(BOOT)]
-    lo, hi = np.percentile(boots, [2.5, 97.5])
-    return best, float(lo), float(hi)
+THRESHOLDS = {
+    # "flat": with 95% confidence the best validation loss improves by less than 0.02 nats per e-fold of N
+    # (a one-sided equivalence test against a stated tolerance); "improves": its slope is below 0 with 95%
+    # confidence
+    "flat": -0.02,
+    "muennighoff_r_star": 15.4,  # Muennighoff et al.'s fitted R*_D
+}
+T = THRESHOLDS
 
 
-def slopes(r: exp.Result, field: str = "best_val") -> dict[int, tuple[float, float, float]]:
-    rng = np.random.default_rng(0)
-    return {
-        d: _slope([x for x in r.grid if x.unique == d], field, rng)
-        for d in sorted({x.unique for x in r.grid})
-    }
+def flat(e: Estimate) -> bool:
+    """The criterion: improvement with size is smaller than the tolerance, with 95% confidence."""
+    return e.lo > T["flat"]
 
 
-def flat(s: tuple[float, float, float]) -> bool:
-    return s[1] > FLAT
+def _slope(e: Estimate) -> dict:
+    return {"value": e.value, "lo": e.lo, "hi": e.hi, "n": e.n, "bar": T["flat"], "tol": -T["flat"]}
 
 
-def repetition_penalty(r: exp.Result) -> tuple[float, float, float]:
-    """Loss at the most epochs minus loss at one epoch (same compute), with a bootstrap over seeds."""
-    rng = np.random.default_rng(1)
-    most, one = max(r.repeat_epochs), min(r.repeat_epochs)
-    a = np.array([x.best_val for x, e in zip(r.repeats, r.repeat_epochs, strict=True) if e == most])
-    b = np.array([x.best_val for x, e in zip(r.repeats, r.repeat_epochs, strict=True) if e == one])
-    boots = [rng.choice(a, len(a)).mean() - rng.choice(b, len(b)).mean() for _ in range(BOOT)]
-    lo, hi = np.percentile(boots, [2.5, 97.5])
-    return float(a.mean() - b.mean()), float(lo), float(hi)
+def _verdict(held: Mapping[str, bool]) -> Verdict:
+    """Two parts: size stops paying without data but not with it (a contrast), and repetition costs."""
+    contrast = held["small_flat"] and held["large_improves"]
+    if contrast and held["repetition_hurts"]:
+        return "supported"
+    return "partly" if contrast or held["repetition_hurts"] else "not-supported"
 
 
-def _s(t) -> str:
-    return f"{t[0]:+.3f} [{t[1]:+.3f}, {t[2]:+.3f}]"
-
-
-def rule(r: exp.Result) -> Decision:
-    val, train = slopes(r), slopes(r, "final_train")
-    small, large = min(val), max(val)
-    pen = repetition_penalty(r)
-    small_flat = flat(val[small])
-    train_falls = train[small][2] < 0
-    large_improves = not flat(val[large])
-    repetition_hurts = pen[1] > 0
-    reasons = [
-        L(
-            ja=f"固有データ {small:,} 文字：最良の検証損失の傾き（ln N あたり）{_s(val[small])}。"
-            f"{'頭打ち（下側 95% が ' + str(FLAT) + ' より上）' if small_flat else '頭打ちとは言えない'}。"
-            f"訓練損失の傾きは {_s(train[small])} で{'下がり続ける' if train_falls else '下がり続けるとは言えない'}。",
-            en=f"{small:,} unique characters: the best validation loss changes by {_s(val[small])} per e-fold of N, "
-            f"{'flat (95% lower bound above ' + str(FLAT) + ')' if small_flat else 'not shown to be flat'}; the training loss "
-            f"changes by {_s(train[small])}, {'still falling' if train_falls else 'not shown to fall'}.",
+rule: Rule[exp.Evidence] = Rule(
+    checks={
+        "small_flat": Check(
+            facts=lambda ev: _slope(ev.slope_small) | {"d": ev.small_budget},
+            holds=lambda f: f["lo"] > f["bar"],
+            yes=L(
+                ja="固有データ {d:,} 文字：最良の検証損失は ln N あたり {value:+.3f} [{lo:+.3f}, {hi:+.3f}]（{n} シード）。"
+                "95% の確からしさで改善は {tol} nats 未満で、モデルを大きくしてもほとんど良くならない。",
+                en="{d:,} unique characters: the best validation loss changes by {value:+.3f} [{lo:+.3f}, {hi:+.3f}] "
+                "per e-fold of N ({n} seeds). With 95% confidence it improves by less than {tol} nats: a bigger "
+                "model barely helps.",
+            ),
+            no=L(
+                ja="固有データ {d:,} 文字：傾き {value:+.3f} [{lo:+.3f}, {hi:+.3f}]（{n} シード）。改善が {tol} nats 未満とは言えない。",
+                en="{d:,} unique characters: {value:+.3f} [{lo:+.3f}, {hi:+.3f}] per e-fold of N ({n} seeds); the "
+                "improvement is not shown to be under {tol} nats.",
+            ),
         ),
-        L(
-            ja=f"固有データ {large:,} 文字：傾き {_s(val[large])}。{'大きくするほど良くなる' if large_improves else '頭打ち'}。",
-            en=f"{large:,} unique characters: {_s(val[large])} per e-fold of N, "
-            f"{'still improving with size' if large_improves else 'flat'}.",
+        "large_improves": Check(
+            facts=lambda ev: _slope(ev.slope_large) | {"d": ev.large_budget},
+            holds=lambda f: f["hi"] < 0,
+            yes=L(
+                ja="固有データ {d:,} 文字：傾き {value:+.3f} [{lo:+.3f}, {hi:+.3f}]（{n} シード）。データが多ければ、"
+                "大きなモデルほど確かに良くなる。",
+                en="{d:,} unique characters: {value:+.3f} [{lo:+.3f}, {hi:+.3f}] per e-fold of N ({n} seeds). With "
+                "enough data, bigger models do improve.",
+            ),
+            no=L(
+                ja="固有データ {d:,} 文字でも傾き {value:+.3f} [{lo:+.3f}, {hi:+.3f}]。データを増やしたときの改善は示せなかった。",
+                en="Even with {d:,} unique characters the slope is {value:+.3f} [{lo:+.3f}, {hi:+.3f}]: no "
+                "improvement with more data is shown.",
+            ),
         ),
-        L(
-            ja=f"同じ計算量で {max(r.repeat_epochs)} エポック反復すると、1 エポックより損失が {_s(pen)} 変わる"
-            f"（{'反復の効きは落ちる' if repetition_hurts else '差は確認できない'}）。",
-            en=f"At the same compute, {max(r.repeat_epochs)} epochs instead of 1 change the loss by {_s(pen)} "
-            f"({'repetition gives diminishing returns' if repetition_hurts else 'no difference shown'}).",
+        "repetition_hurts": Check(
+            facts=lambda ev: {
+                "value": ev.repetition_penalty.value,
+                "lo": ev.repetition_penalty.lo,
+                "hi": ev.repetition_penalty.hi,
+                "n": ev.repetition_penalty.n,
+                "epochs": ev.most_epochs,
+            },
+            holds=lambda f: f["lo"] > 0,
+            yes=L(
+                ja="同じ計算量で {epochs} エポック反復すると、1 エポックより損失が {value:+.3f} [{lo:+.3f}, {hi:+.3f}] 高い"
+                "（{n} シード）。同じデータの反復は効きが落ちる。",
+                en="At the same compute, {epochs} epochs instead of 1 raise the loss by {value:+.3f} [{lo:+.3f}, "
+                "{hi:+.3f}] ({n} seeds): repeated data gives diminishing returns.",
+            ),
+            no=L(
+                ja="同じ計算量で {epochs} エポックと 1 エポックの損失の差は {value:+.3f} [{lo:+.3f}, {hi:+.3f}]。反復の損は示せなかった。",
+                en="At the same compute, {epochs} epochs instead of 1 change the loss by {value:+.3f} [{lo:+.3f}, "
+                "{hi:+.3f}]: no cost of repetition is shown.",
+            ),
         ),
-    ]
-    held = [small_flat and train_falls, large_improves, repetition_hurts]
-    verdict = "supported" if all(held) else "partly" if any(held) else "not-supported"
-    return Decision(verdict=verdict, reasons=reasons)
+    },
+    verdict=_verdict,
+)
+
+control: Rule[exp.Evidence] = Rule(
+    checks={
+        "training_loss": Check(
+            facts=lambda ev: _slope(ev.train_slope_small) | {"d": ev.small_budget},
+            holds=lambda f: f["lo"] > f["bar"],
+            yes=L(
+                ja="固有データ {d:,} 文字の訓練損失（傾き {value:+.3f} [{lo:+.3f}, {hi:+.3f}]）にも頭打ちの基準が当てはまった（甘すぎる）。",
+                en="The flattening criterion also accepts the training loss on {d:,} characters ({value:+.3f} "
+                "[{lo:+.3f}, {hi:+.3f}]): too lax.",
+            ),
+            no=L(
+                ja="同じ {d:,} 文字の訓練損失は ln N あたり {value:+.3f} [{lo:+.3f}, {hi:+.3f}] と下がり続け、頭打ちの基準は棄却した。"
+                "頭打ちは汎化の側だけで起きている。",
+                en="On the same {d:,} characters the training loss keeps falling, {value:+.3f} [{lo:+.3f}, "
+                "{hi:+.3f}] per e-fold of N, and the flattening criterion rejects it: the plateau is in "
+                "generalisation only.",
+            ),
+        ),
+    },
+    verdict=any_accepted,
+)
 
 
-def control(r: exp.Result) -> Decision:
-    """The 'flattens' criterion on the largest data budget, where models must keep improving."""
-    val = slopes(r)
-    large = max(val)
-    accepted = flat(val[large])
-    return Decision(
-        verdict="supported" if accepted else "not-supported",
-        reasons=[
-            L(
-                ja=f"固有データ {large:,} 文字の系列（傾き {_s(val[large])}）に頭打ちの基準を当てると"
-                f"{'受け入れた（甘すぎる）' if accepted else '棄却した'}。",
-                en=f"The flattening criterion on the {large:,}-character series ({_s(val[large])}) "
-                f"{'accepted it (too lax)' if accepted else 'rejected it'}.",
-            )
-        ],
+def _est(value: float, half: float) -> Estimate:
+    return Estimate(value, value - half, value + half, "synthetic", 5)
+
+
+def _supporting() -> exp.Evidence:
+    return exp.Evidence(
+        small_budget=5_000,
+        large_budget=640_000,
+        slope_small=_est(-0.01, 0.005),
+        slope_large=_est(-0.05, 0.01),
+        train_slope_small=_est(-0.11, 0.01),
+        repetition_penalty=_est(0.09, 0.02),
+        most_epochs=16,
     )
+
+
+def _null() -> exp.Evidence:
+    """More parameters keep helping whatever the data, and repetition costs nothing."""
+    return replace(_supporting(), slope_small=_est(-0.05, 0.01), repetition_penalty=_est(0.0, 0.02))
+
+
+falsify = Falsification(
+    supporting=_supporting,
+    null=_null,
+    flips={
+        "small_flat": lambda ev: replace(ev, slope_small=_est(-0.03, 0.005)),
+        "large_improves": lambda ev: replace(ev, slope_large=_est(-0.015, 0.02)),
+        "repetition_hurts": lambda ev: replace(ev, repetition_penalty=_est(0.01, 0.02)),
+    },
+    control_flips={"training_loss": lambda ev: replace(ev, train_slope_small=_est(-0.005, 0.005))},
+)
 
 
 def _mean_by(runs, key) -> dict:
@@ -120,33 +164,17 @@ def _mean_by(runs, key) -> dict:
 
 
 def report(r: exp.Result) -> Report:
-    val, train = slopes(r), slopes(r, "final_train")
-    small, large = min(val), max(val)
-    pen = repetition_penalty(r)
+    ev = r.evidence
+    small, large = ev.small_budget, ev.large_budget
     f = r.fit
     biggest = max(r.grid, key=lambda x: x.params)
     utilisation = (
         np.mean([x.flops / x.seconds for x in r.grid if x.params == biggest.params]) / 1e9 / r.matmul_gflops
     )
     values = {
-        "slope_small": Value(
-            label=L(ja="少ないデータでの傾き", en="slope, least data"),
-            value=val[small][0],
-            lo=val[small][1],
-            hi=val[small][2],
-        ),
-        "slope_large": Value(
-            label=L(ja="多いデータでの傾き", en="slope, most data"),
-            value=val[large][0],
-            lo=val[large][1],
-            hi=val[large][2],
-        ),
-        "train_slope_small": Value(
-            label=L(ja="訓練損失の傾き", en="training-loss slope"),
-            value=train[small][0],
-            lo=train[small][1],
-            hi=train[small][2],
-        ),
+        "slope_small": Value.of(L(ja="少ないデータでの傾き", en="slope, least data"), ev.slope_small),
+        "slope_large": Value.of(L(ja="多いデータでの傾き", en="slope, most data"), ev.slope_large),
+        "train_slope_small": Value.of(L(ja="訓練損失の傾き", en="training-loss slope"), ev.train_slope_small),
         "alpha": Value(
             label=L(ja="α（N の指数）", en="α (exponent of N)"),
             value=f.alpha,
@@ -168,9 +196,11 @@ def report(r: exp.Result) -> Report:
         ),
         "penalty": Value(
             label=L(ja="反復による損失の増加", en="loss increase from repetition"),
-            value=pen[0],
-            lo=pen[1],
-            hi=pen[2],
+            value=ev.repetition_penalty.value,
+            lo=ev.repetition_penalty.lo,
+            hi=ev.repetition_penalty.hi,
+            method=ev.repetition_penalty.method,
+            n=ev.repetition_penalty.n,
         ),
         "small_d": Value(label=L(ja="最少の固有データ", en="least unique data"), value=small),
         "large_d": Value(label=L(ja="最多の固有データ", en="most unique data"), value=large),
@@ -280,14 +310,14 @@ def report(r: exp.Result) -> Report:
             Series(label=L(ja="測定値", en="measured"), x=epochs, y=rep_loss),
             Series(
                 label=L(
-                    ja=f"予測（R* = {MUENNIGHOFF_R_STAR:g}、論文の値）",
-                    en=f"prediction, R* = {MUENNIGHOFF_R_STAR:g} (theirs)",
+                    ja=f"予測（R* = {T['muennighoff_r_star']:g}、論文の値）",
+                    en=f"prediction, R* = {T['muennighoff_r_star']:g} (theirs)",
                 ),
                 x=epochs,
                 y=[
                     float(
                         exp.chinchilla(
-                            p, n_rep, exp.effective_data(r.total_tokens / ep, ep, MUENNIGHOFF_R_STAR)
+                            p, n_rep, exp.effective_data(r.total_tokens / ep, ep, T["muennighoff_r_star"])
                         )
                     )
                     for ep in epochs
@@ -324,9 +354,7 @@ def report(r: exp.Result) -> Report:
 
 
 claim = define(
-    id="data-limited-scaling",
-    section="gpu",
-    kind="experiment",
+    "data-limited-scaling",
     statement=L(
         ja="良質なデータが増えないまま、モデルを大きくしても性能は伸びなくなる。公開されたインターネットの文章はほぼ学習に使い尽くされたので、"
         "この道は頭打ちになる。",
@@ -340,20 +368,23 @@ claim = define(
     ),
     experiment=exp.run,
     profiles={
-        "quick": exp.Config(budgets=(5_000, 640_000), seeds=2, repeat_epochs=(1, 16), bootstrap=100),
-        "site": exp.Config(steps=300, seeds=2),
+        # quick runs exactly the site's cells that decide the verdict (same sizes, budgets and seeds)
+        "quick": exp.Config(budgets=(5_000, 640_000), repeat_epochs=(1, 16), bootstrap=100),
+        "site": exp.Config(),
         "full": exp.Config(
             widths=(16, 32, 64, 128, 256, 512),
             n_layer=4,
             budgets=(50_000, 500_000, 4_000_000),
             steps=5000,
-            seeds=3,
+            seeds=10,
             repeat_width=128,
             repeat_epochs=(1, 2, 4, 8, 16, 32, 64),
         ),
     },
     rule=rule,
     control=control,
+    falsify=falsify,
+    thresholds=THRESHOLDS,
     report=report,
     expected="supported",
     headline="slope_small",

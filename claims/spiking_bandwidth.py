@@ -3,102 +3,180 @@ carry rich information."""
 
 from __future__ import annotations
 
-import numpy as np
-from scipy import stats
+from dataclasses import replace
 
-from experiments import spiking as exp
-from kanguri import Anchor, Decision, Figure, L, Report, Series, Table, Value
+import numpy as np
+
+from experiments import spiking_bandwidth as exp
+from experiments.common.stats import Estimate, t_interval
+from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted
 from kanguri.claim import define
 
-LITTLE_BITS = 8.0  # "little": a spike carries under a quarter of a float32 activation's 32 bits
-TIMING_SHARE = 0.05  # timing counts when it adds over 5% of the information (estimator bias is under 1%)
-TASK_GAP = 0.03  # "close to the ANN": within 3 accuracy points; "bottleneck": more than 3 points below
+THRESHOLDS = {
+    # "little": a spike carries under half of a bfloat16 activation, and well under what its own spike
+    # train could carry (a noiseless neuron reaches its entropy, ratio 1, and fails)
+    "little_vs_bf16": 0.5,
+    "little_vs_entropy": 0.75,
+    "timing": 0.05,  # timing counts when it adds over 5% of the information beyond the spike count
+    "task_gap": 0.03,  # "close to the ANN": within 3 accuracy points; "bottleneck": more than 3 points below
+}
+T = THRESHOLDS
 
 
-def _ci(values: list[float]) -> tuple[float, float, float]:
-    """Mean with a t-interval (95%) over seeds or groups."""
-    a = np.asarray(values, dtype=float)
-    half = stats.t.ppf(0.975, len(a) - 1) * a.std(ddof=1) / np.sqrt(len(a)) if len(a) > 1 else 0.0
-    return float(a.mean()), float(a.mean() - half), float(a.mean() + half)
+def timing_matters(e: Estimate) -> bool:
+    """The criterion: timing adds more than the bar, with 95% confidence."""
+    return e.lo > T["timing"]
 
 
-def timing_share(r: exp.Result, code: str = "pattern") -> tuple[float, float, float]:
-    """Share of the information that timing adds beyond the spike count, paired over groups of trials."""
-    full, count = r.information[code].groups, r.information["count"].groups
-    return _ci([(f - c) / f for f, c in zip(full, count, strict=True)])
+def _est(e: Estimate) -> dict:
+    return {"value": e.value, "lo": e.lo, "hi": e.hi, "n": e.n}
 
 
-def bits_per_spike(r: exp.Result) -> tuple[float, float, float]:
-    i = r.information["pattern"]
-    return (
-        i.limit_bits_per_s / r.firing_rate_hz,
-        i.limit_lo / r.firing_rate_hz,
-        i.limit_hi / r.firing_rate_hz,
-    )
-
-
-def _task(r: exp.Result, encoding: str, steps: int | None = None) -> exp.TaskPoint:
-    points = [t for t in r.tasks if t.encoding == encoding]
-    return points[-1] if steps is None else next(t for t in points if t.steps == steps)
-
-
-def rule(r: exp.Result) -> Decision:
-    bps, _, bps_hi = bits_per_spike(r)
-    share, share_lo, _ = timing_share(r)
-    ann = float(np.mean(_task(r, "ann").accuracy))
-    first, last = _task(r, "rate", min(t.steps for t in r.tasks)), _task(r, "rate")
-    acc_first, acc_last = _ci(first.accuracy), _ci(last.accuracy)
-    little = bps_hi < LITTLE_BITS
-    timing = share_lo > TIMING_SHARE
-    bottleneck = acc_first[2] < ann - TASK_GAP
-    closes = acc_last[0] >= ann - TASK_GAP
-    reasons = [
-        L(
-            ja=f"スパイク 1 発あたり {bps:.2f} ビット（上側 95% {bps_hi:.2f}）。float32 の 32 ビットの 4 分の 1（{LITTLE_BITS:g}）"
-            f"を{'下回る：1 発が運ぶ情報は少ない' if little else '下回らない'}。",
-            en=f"{bps:.2f} bits per spike (95% upper bound {bps_hi:.2f}), {'below' if little else 'not below'} a quarter "
-            f"of a float32's 32 bits ({LITTLE_BITS:g}): one spike {'carries little' if little else 'is not shown to carry little'}.",
-        ),
-        L(
-            ja=f"タイミングが発火数に上乗せする情報は全体の {share:.0%}（下側 95% {share_lo:.0%}）。"
-            f"基準 {TIMING_SHARE:.0%} を{'超える：いつ発火するかも情報を運ぶ' if timing else '超えない'}。",
-            en=f"Timing adds {share:.0%} of the information beyond the spike count (95% lower bound {share_lo:.0%}), "
-            f"{'above' if timing else 'not above'} the {TIMING_SHARE:.0%} criterion: "
-            f"{'when a spike comes carries information too' if timing else 'no timing information is shown'}.",
-        ),
-        L(
-            ja=f"手書き数字：レート符号の SNN は {first.steps} ステップで正解率 {acc_first[0]:.1%}、{last.steps} ステップで "
-            f"{acc_last[0]:.1%}。同じ形の ANN は {ann:.1%}。"
-            f"{'少ないステップでは帯域が足りず、ステップを増やすと差が縮まる' if bottleneck and closes else '帯域の制約とその解消の両方は確認できなかった'}。",
-            en=f"Handwritten digits: the rate-coded SNN reaches {acc_first[0]:.1%} accuracy with {first.steps} step(s) and "
-            f"{acc_last[0]:.1%} with {last.steps}; the ANN of the same shape {ann:.1%}. "
-            + (
-                "Few steps are a bandwidth bottleneck that more steps close."
-                if bottleneck and closes
-                else "The bottleneck and its closing were not both shown."
+rule: Rule[exp.Evidence] = Rule(
+    checks={
+        "little": Check(
+            facts=lambda ev: {
+                "bits": ev.bits_per_spike.value,
+                "hi": ev.bits_per_spike.hi,
+                "bf16": ev.bf16_bits,
+                "entropy": ev.entropy_per_spike,
+                "vs_bf16": ev.bits_per_spike.hi / ev.bf16_bits,
+                "vs_entropy": ev.bits_per_spike.hi / ev.entropy_per_spike,
+                "bar_bf16": T["little_vs_bf16"],
+                "bar_entropy": T["little_vs_entropy"],
+            },
+            holds=lambda f: f["vs_bf16"] < f["bar_bf16"] and f["vs_entropy"] < f["bar_entropy"],
+            yes=L(
+                ja="スパイク 1 発は {bits:.2f} ビット（上側 95% {hi:.2f}）。bfloat16 の {bf16} ビットの {vs_bf16:.0%}、"
+                "このスパイク列が原理的に運べる {entropy:.2f} ビットの {vs_entropy:.0%} にとどまり、"
+                "どちらも基準（{bar_bf16:.0%}、{bar_entropy:.0%}）を下回る。1 発が運ぶ情報は少ない。",
+                en="One spike carries {bits:.2f} bits (95% upper bound {hi:.2f}): {vs_bf16:.0%} of a bfloat16's "
+                "{bf16} bits and {vs_entropy:.0%} of the {entropy:.2f} bits this spike train could carry, both "
+                "below the bars ({bar_bf16:.0%}, {bar_entropy:.0%}). One spike carries little.",
+            ),
+            no=L(
+                ja="スパイク 1 発は {bits:.2f} ビット（上側 95% {hi:.2f}）。bfloat16 比 {vs_bf16:.0%}（基準 {bar_bf16:.0%}）、"
+                "エントロピー比 {vs_entropy:.0%}（基準 {bar_entropy:.0%}）で、少ないとは言えない。",
+                en="One spike carries {bits:.2f} bits (95% upper bound {hi:.2f}): {vs_bf16:.0%} of a bfloat16 (bar "
+                "{bar_bf16:.0%}) and {vs_entropy:.0%} of the spike train's entropy (bar {bar_entropy:.0%}); that is "
+                "not little.",
             ),
         ),
-    ]
-    held = [little, timing, bottleneck and closes]
-    verdict = "supported" if all(held) else "partly" if any(held) else "not-supported"
-    return Decision(verdict=verdict, reasons=reasons)
+        "timing": Check(
+            facts=lambda ev: _est(ev.timing_share) | {"bar": T["timing"]},
+            holds=lambda f: f["lo"] > f["bar"],
+            yes=L(
+                ja="タイミングは発火数に情報を {value:.0%} 上乗せする（下側 95% {lo:.0%}、{n} 群）。基準 {bar:.0%} を超え、"
+                "いつ発火するかも情報を運ぶ。",
+                en="Timing adds {value:.0%} of the information beyond the spike count (95% lower bound {lo:.0%}, "
+                "{n} groups), above the {bar:.0%} bar: when a spike comes carries information too.",
+            ),
+            no=L(
+                ja="タイミングの上乗せは {value:.0%}（下側 95% {lo:.0%}）で、基準 {bar:.0%} を超えない。",
+                en="Timing adds {value:.0%} beyond the count (95% lower bound {lo:.0%}), not above the {bar:.0%} bar.",
+            ),
+        ),
+        "bandwidth": Check(
+            facts=lambda ev: {
+                "first": ev.first_accuracy.value,
+                "first_hi": ev.first_accuracy.hi,
+                "last": ev.last_accuracy.value,
+                "ann": ev.ann_accuracy.value,
+                "first_steps": ev.first_steps,
+                "last_steps": ev.last_steps,
+                "gap": T["task_gap"],
+            },
+            holds=lambda f: f["first_hi"] < f["ann"] - f["gap"] and f["last"] >= f["ann"] - f["gap"],
+            yes=L(
+                ja="手書き数字：レート符号の SNN は {first_steps} ステップで {first:.1%}（上側 95% {first_hi:.1%}）と"
+                "同じ形の ANN（{ann:.1%}）より {gap:.0%} 以上低いが、{last_steps} ステップでは {last:.1%} まで追いつく。"
+                "少ないステップでは帯域が足りず、時間をかければ補える。",
+                en="Handwritten digits: the rate-coded SNN reaches {first:.1%} with {first_steps} step(s) (95% upper "
+                "bound {first_hi:.1%}), more than {gap:.0%} below the ANN of the same shape ({ann:.1%}), and "
+                "{last:.1%} with {last_steps}: few steps are a bandwidth bottleneck that more time closes.",
+            ),
+            no=L(
+                ja="手書き数字：SNN は {first_steps} ステップで {first:.1%}（上側 95% {first_hi:.1%}）、{last_steps} ステップで "
+                "{last:.1%}、ANN は {ann:.1%}。帯域の制約（{gap:.0%} 以上の差）とその解消の両方は示せなかった。",
+                en="Handwritten digits: the SNN reaches {first:.1%} with {first_steps} step(s) (95% upper bound "
+                "{first_hi:.1%}) and {last:.1%} with {last_steps}; the ANN {ann:.1%}. A bottleneck of more than "
+                "{gap:.0%} and its closing were not both shown.",
+            ),
+        ),
+    },
+)
+
+control: Rule[exp.Evidence] = Rule(
+    checks={
+        "shuffled": Check(
+            facts=lambda ev: _est(ev.shuffled_share) | {"bar": T["timing"]},
+            holds=lambda f: f["lo"] > f["bar"],
+            yes=L(
+                ja="語の中でシャッフルしたスパイク列でも、タイミングの上乗せが {value:.1%}（下側 95% {lo:.1%}）と出た。基準は受け入れた（甘すぎる）。",
+                en="With spikes shuffled within words, timing still adds {value:.1%} (95% lower bound {lo:.1%}): "
+                "the criterion accepts it (too lax).",
+            ),
+            no=L(
+                ja="語の中でシャッフルしたスパイク列（発火数はそのまま、タイミングは破壊）では、上乗せは {value:.1%}"
+                "（95% 区間 {lo:.1%}〜{hi:.1%}）。基準は棄却した。",
+                en="With spikes shuffled within words (counts kept, timing destroyed), timing adds {value:.1%} (95% "
+                "interval {lo:.1%} to {hi:.1%}): the criterion rejects it.",
+            ),
+        ),
+    },
+    verdict=any_accepted,
+)
 
 
-def control(r: exp.Result) -> Decision:
-    """The timing criterion on spikes shuffled within each word: counts kept, timing destroyed."""
-    share, lo, hi = timing_share(r, "shuffled")
-    accepted = lo > TIMING_SHARE
-    return Decision(
-        verdict="supported" if accepted else "not-supported",
-        reasons=[
-            L(
-                ja=f"シャッフルしたスパイク列でタイミングの上乗せは {share:.1%}（95% 区間 {lo:.1%}〜{hi:.1%}）。基準は"
-                f"{'受け入れた（甘すぎる）' if accepted else '棄却した'}。",
-                en=f"With spikes shuffled within words, timing adds {share:.1%} (95% interval {lo:.1%} to {hi:.1%}); the "
-                f"criterion {'accepted it (too lax)' if accepted else 'rejected it'}.",
-            )
-        ],
+def _supporting() -> exp.Evidence:
+    return exp.Evidence(
+        bits_per_spike=Estimate(3.3, 3.2, 3.4, "synthetic", 4),
+        entropy_per_spike=6.5,
+        bf16_bits=16,
+        efficiency=Estimate(0.5, 0.48, 0.52, "synthetic", 4),
+        timing_share=Estimate(0.25, 0.2, 0.3, "synthetic", 4),
+        shuffled_share=Estimate(0.0, -0.02, 0.02, "synthetic", 4),
+        ann_accuracy=Estimate(0.96, 0.95, 0.97, "synthetic", 3),
+        first_accuracy=Estimate(0.85, 0.83, 0.87, "synthetic", 3),
+        last_accuracy=Estimate(0.95, 0.94, 0.96, "synthetic", 3),
+        first_steps=1,
+        last_steps=32,
     )
+
+
+def _noiseless(ev: exp.Evidence) -> exp.Evidence:
+    """A noiseless neuron: its information equals its spike train's entropy."""
+    e = ev.entropy_per_spike
+    return replace(ev, bits_per_spike=Estimate(e, e * 0.98, e, "synthetic", 4))
+
+
+def _null() -> exp.Evidence:
+    """No effect anywhere: a reliable neuron, no timing information, a network that spikes do not limit."""
+    flat = Estimate(0.96, 0.95, 0.97, "synthetic", 3)
+    return replace(
+        _noiseless(_supporting()),
+        timing_share=Estimate(0.0, -0.02, 0.02, "synthetic", 4),
+        first_accuracy=flat,
+        last_accuracy=flat,
+    )
+
+
+falsify = Falsification(
+    supporting=_supporting,
+    null=_null,
+    flips={
+        "little": _noiseless,
+        "timing": lambda ev: replace(ev, timing_share=Estimate(0.03, 0.01, 0.05, "synthetic", 4)),
+        "bandwidth": lambda ev: replace(ev, first_accuracy=Estimate(0.95, 0.94, 0.96, "synthetic", 3)),
+    },
+    control_flips={
+        "shuffled": lambda ev: replace(ev, shuffled_share=Estimate(0.2, 0.15, 0.25, "synthetic", 4))
+    },
+)
+
+
+def _accuracy(t: exp.TaskPoint) -> Estimate:
+    return t_interval(t.accuracy, "t-interval over seeds")
 
 
 CODES = {
@@ -117,14 +195,15 @@ INFO_CODES = {
 
 
 def report(r: exp.Result) -> Report:
-    bps = bits_per_spike(r)
-    share = timing_share(r)
-    ann = _ci(_task(r, "ann").accuracy)
-    rate_first, rate_last = _task(r, "rate", r.tasks[0].steps), _task(r, "rate")
+    ev = r.evidence
+    ann = ev.ann_accuracy
+    rate = [t for t in r.tasks if t.encoding == "rate"]
+    rate_first, rate_last = rate[0], rate[-1]
     info_p, info_c = r.information["pattern"], r.information["count"]
     values = {
-        "bits_per_spike": Value(
-            label=L(ja="スパイクあたりのビット", en="bits per spike"), value=bps[0], lo=bps[1], hi=bps[2]
+        "bits_per_spike": Value.of(L(ja="スパイクあたりのビット", en="bits per spike"), ev.bits_per_spike),
+        "entropy_per_spike": Value(
+            label=L(ja="スパイクあたりのエントロピー", en="entropy per spike"), value=ev.entropy_per_spike
         ),
         "bits_per_s": Value(
             label=L(ja="情報量", en="information rate"),
@@ -140,12 +219,9 @@ def report(r: exp.Result) -> Report:
             hi=info_c.limit_hi,
             unit=L(ja="ビット/秒", en="bits/s"),
         ),
-        "timing_share": Value(
-            label=L(ja="タイミングの上乗せ", en="timing share"),
-            value=share[0],
-            lo=share[1],
-            hi=share[2],
-            digits=2,
+        "timing_share": Value.of(L(ja="タイミングの上乗せ", en="timing share"), ev.timing_share, digits=2),
+        "shuffled_share": Value.of(
+            L(ja="シャッフル後の上乗せ", en="share after shuffling"), ev.shuffled_share, digits=2
         ),
         "efficiency": Value(
             label=L(ja="符号化効率（情報量÷エントロピー）", en="coding efficiency (information ÷ entropy)"),
@@ -160,25 +236,25 @@ def report(r: exp.Result) -> Report:
         "rate_hz": Value(
             label=L(ja="発火率", en="firing rate"), value=r.firing_rate_hz, unit=L(ja="Hz", en="Hz")
         ),
-        "acc_ann": Value(label=L(ja="ANN の正解率", en="ANN accuracy"), value=ann[0], lo=ann[1], hi=ann[2]),
+        "acc_ann": Value.of(L(ja="ANN の正解率", en="ANN accuracy"), ann),
         "acc_rate_first": Value(
             label=L(ja="最少ステップの正解率", en="accuracy, fewest steps"),
-            value=_ci(rate_first.accuracy)[0],
-            lo=_ci(rate_first.accuracy)[1],
-            hi=_ci(rate_first.accuracy)[2],
+            value=ev.first_accuracy.value,
+            lo=ev.first_accuracy.lo,
+            hi=ev.first_accuracy.hi,
         ),
         "acc_rate_last": Value(
             label=L(ja="最多ステップの正解率", en="accuracy, most steps"),
-            value=_ci(rate_last.accuracy)[0],
-            lo=_ci(rate_last.accuracy)[1],
-            hi=_ci(rate_last.accuracy)[2],
+            value=ev.last_accuracy.value,
+            lo=ev.last_accuracy.lo,
+            hi=ev.last_accuracy.hi,
         ),
         "spikes_rate_last": Value(
             label=L(ja="推論 1 回あたりのスパイク数", en="spikes per inference"), value=rate_last.spikes
         ),
         "steps_last": Value(label=L(ja="最多ステップ", en="most steps"), value=rate_last.steps),
         "steps_first": Value(label=L(ja="最少ステップ", en="fewest steps"), value=rate_first.steps),
-        "seeds": Value(label=L(ja="シード数", en="seeds"), value=len(_task(r, "ann").accuracy)),
+        "seeds": Value(label=L(ja="シード数", en="seeds"), value=ann.n),
     }
     capacity = Table(
         caption=L(
@@ -252,7 +328,7 @@ def report(r: exp.Result) -> Report:
             Series(
                 label=L(ja="LIF で測った値", en="measured on the LIF neuron"),
                 x=[r.spikes_per_bin],
-                y=[bps[0]],
+                y=[ev.bits_per_spike.value],
                 style="points",
             ),
         ],
@@ -282,9 +358,9 @@ def report(r: exp.Result) -> Report:
             Series(
                 label=ENCODINGS[e],
                 x=[t.steps for t in r.tasks if t.encoding == e],
-                y=[_ci(t.accuracy)[0] for t in r.tasks if t.encoding == e],
-                lo=[_ci(t.accuracy)[1] for t in r.tasks if t.encoding == e],
-                hi=[_ci(t.accuracy)[2] for t in r.tasks if t.encoding == e],
+                y=[_accuracy(t).value for t in r.tasks if t.encoding == e],
+                lo=[_accuracy(t).lo for t in r.tasks if t.encoding == e],
+                hi=[_accuracy(t).hi for t in r.tasks if t.encoding == e],
             )
             for e in ENCODINGS
         ]
@@ -292,7 +368,7 @@ def report(r: exp.Result) -> Report:
             Series(
                 label=L(ja="ANN", en="ANN"),
                 x=[r.tasks[0].steps, rate_last.steps],
-                y=[ann[0], ann[0]],
+                y=[ann.value, ann.value],
                 style="fit",
             )
         ],
@@ -305,9 +381,7 @@ def report(r: exp.Result) -> Report:
 
 
 claim = define(
-    id="spiking-bandwidth",
-    section="brain",
-    kind="experiment",
+    "spiking-bandwidth",
     statement=L(
         ja="今の AI はトークン同士の関係を密な実数の行列で計算するが、脳は発火するかしないかのスパイクで信号を送るので、"
         "1 つの信号が運べる情報は少ない。それでも、どのニューロンが、いつ、何回発火するかを組み合わせれば豊かな情報になる。",
@@ -336,6 +410,8 @@ claim = define(
     },
     rule=rule,
     control=control,
+    falsify=falsify,
+    thresholds=THRESHOLDS,
     report=report,
     expected="supported",
     headline="bits_per_spike",

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from experiments import statevector as sv
-from experiments.stats import VarianceSeries, variance_decay
-from kanguri.progress import track
+from experiments.common import statevector as sv
+from experiments.common.progress import Progress, silent
+from experiments.common.stats import DecaySeries, Estimate, variance_decay, wilson
 
 if TYPE_CHECKING:
     import torch
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 class Config:
     qubits: tuple[int, ...] = (2, 4, 6, 8, 10)
     samples: int = 200  # random circuits per n
-    depth_per_qubit: int = 10  # deep random circuits have L = depth_per_qubit · n layers (converged by then)
+    depth_per_qubit: int = 10  # deep random circuits have L = depth_per_qubit · n layers
     fixed_depth: int = 2  # the shallow random series that stops being random enough
-    tail_from: int = 6  # decay rates are fitted for n ≥ tail_from
+    fit_from: int = 4  # decay models are fitted for n ≥ fit_from
     train_qubits: int = 8
     train_runs: int = 20
     train_steps: int = 100
@@ -62,18 +62,29 @@ class Training:
     runs: int
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Every number the verdict reads."""
+
+    deep_random: DecaySeries  # the claim: random circuits, deep enough to be random
+    shallow_global: DecaySeries  # the claim: a global cost on shallow circuits
+    shallow_local: DecaySeries  # control: a local cost on the same circuits
+    fixed_depth: DecaySeries  # control: random circuits of fixed, shallow depth
+    mlp: DecaySeries  # control: a classical deep ReLU MLP, against width
+    stuck_global: Estimate  # share of training runs stuck on the plateau, global cost
+    stuck_local: Estimate  # … local cost
+    stall_p: float  # Fisher's exact test: more runs stuck with the global cost than with the local one
+    check_max_error: float  # largest |ours − lightning.qubit| over energies and gradients
+
+
 @dataclass
 class Result:
-    deep_random: VarianceSeries
-    fixed_depth: VarianceSeries
-    shallow_global: VarianceSeries
-    shallow_local: VarianceSeries
-    mlp: VarianceSeries
+    evidence: Evidence
     training: dict[str, Training]
-    check_max_error: float  # largest |ours − lightning.qubit| over energies and gradients
     device: str
     layers_per_qubit: int  # deep random circuits: L = layers_per_qubit · n
     fixed_layers: int
+    train_qubits: int
 
 
 def _generator(seed: int) -> torch.Generator:
@@ -272,30 +283,42 @@ def check_against_lightning(cfg: Config) -> float:
     return worst
 
 
-def run(cfg: Config) -> Result:
+def run(cfg: Config, progress: Progress = silent) -> Result:
+    from scipy.stats import fisher_exact
+
     dev = sv.device()
     deep, fixed, glob, local = [], [], [], []
-    for n in track(cfg.qubits, "qubits"):
+    for n in progress(cfg.qubits, "qubits"):
         deep.append(deep_random_gradients(n, cfg.depth_per_qubit * n, cfg.samples, cfg.seed + n, dev))
         fixed.append(deep_random_gradients(n, cfg.fixed_depth, cfg.samples, cfg.seed + 1000 + n, dev))
         g, l_ = shallow_gradients(n, cfg.samples, cfg.seed + 2000 + n, dev)
         glob.append(g)
         local.append(l_)
-    mlp = [mlp_gradients(w, cfg.mlp_depth, cfg.samples, cfg.seed + w) for w in track(cfg.mlp_widths, "mlp")]
+    widths = cfg.mlp_widths
+    mlp = [mlp_gradients(w, cfg.mlp_depth, cfg.samples, cfg.seed + w) for w in progress(widths, "mlp")]
 
-    def series(draws, x=cfg.qubits, tail=cfg.tail_from, k=0):
-        return variance_decay(list(x), draws, tail, cfg.bootstrap, cfg.seed + k)
+    def series(draws, k: int, x=cfg.qubits, fit_from=cfg.fit_from) -> DecaySeries:
+        return variance_decay(list(x), draws, fit_from, cfg.bootstrap, cfg.seed + k)
 
-    mlp_tail = cfg.mlp_widths[len(cfg.mlp_widths) // 2]
-    return Result(
-        deep_random=series(deep, k=1),
-        fixed_depth=series(fixed, k=2),
-        shallow_global=series(glob, k=3),
-        shallow_local=series(local, k=4),
-        mlp=series(mlp, x=cfg.mlp_widths, tail=mlp_tail, k=5),
-        training={o: train(cfg, o, dev) for o in ("global", "local")},
+    training = {o: train(cfg, o, dev) for o in ("global", "local")}
+    g_, l_ = training["global"], training["local"]
+    table = [[g_.stuck, g_.runs - g_.stuck], [l_.stuck, l_.runs - l_.stuck]]
+    evidence = Evidence(
+        deep_random=series(deep, 1),
+        shallow_global=series(glob, 3),
+        shallow_local=series(local, 4),
+        fixed_depth=series(fixed, 2),
+        mlp=series(mlp, 5, x=widths, fit_from=widths[0]),
+        stuck_global=wilson(g_.stuck, g_.runs),
+        stuck_local=wilson(l_.stuck, l_.runs),
+        stall_p=float(fisher_exact(table, alternative="greater").pvalue),
         check_max_error=check_against_lightning(cfg),
+    )
+    return Result(
+        evidence=evidence,
+        training=training,
         device=str(dev),
         layers_per_qubit=cfg.depth_per_qubit,
         fixed_layers=cfg.fixed_depth,
+        train_qubits=cfg.train_qubits,
     )

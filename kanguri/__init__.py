@@ -5,8 +5,27 @@ subprocess and caches its record, ``kanguri.render`` turns a record into Markdow
 and ``kanguri.site`` is the thin mkdocs plugin that ties them into the published site.
 """
 
-from kanguri.claim import Anchor, Claim, Decision
+from kanguri.claim import Anchor, Claim, define
+from kanguri.errors import ClaimError
 from kanguri.report import Figure, Report, Series, Table, Value
+from kanguri.rule import Check, Decision, Falsification, Rule, any_accepted, graded
 from kanguri.text import L
 
-__all__ = ["Anchor", "Claim", "Decision", "Figure", "L", "Report", "Series", "Table", "Value"]
+__all__ = [
+    "Anchor",
+    "Check",
+    "Claim",
+    "ClaimError",
+    "Decision",
+    "Falsification",
+    "Figure",
+    "L",
+    "Report",
+    "Rule",
+    "Series",
+    "Table",
+    "Value",
+    "any_accepted",
+    "define",
+    "graded",
+]

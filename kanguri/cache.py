@@ -24,7 +24,7 @@ from kanguri.paths import PACKAGE_DIR, cache_dir, module_name, root
 
 log = logging.getLogger("kanguri")
 
-RECORD_FORMAT = 1  # bump when the record layout changes
+RECORD_FORMAT = 2  # bump when the record layout changes
 KEY_PACKAGES = ("torch", "pennylane", "pennylane_lightning", "snntorch", "numpy", "scipy", "matplotlib")
 ENGINE_SOURCES = (PACKAGE_DIR / "figures.py",)  # engine code whose output is stored in the record
 LOCAL_PACKAGES = ("claims", "experiments")
@@ -73,7 +73,9 @@ def source_closure(path: Path) -> list[Path]:
 def key(claim_id: str, profile: str, config: Any, seed: int) -> str:
     """The cache key of one claim at one profile."""
     h = hashlib.sha256()
-    files = source_closure(root() / "claims" / f"{module_name(claim_id)}.py") + list(ENGINE_SOURCES)
+    module = root() / "claims" / f"{module_name(claim_id)}.py"
+    sources = module.with_suffix(".sources.yml")  # a sourced or opinion claim's cited inputs
+    files = source_closure(module) + list(ENGINE_SOURCES) + ([sources] if sources.is_file() else [])
     for f in files:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     params = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else config

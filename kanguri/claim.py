@@ -1,39 +1,42 @@
 """The claim model: one declarative object per claim, validated when it is defined.
 
-A claim module in ``claims/`` builds one :class:`Claim`. Everything the site, the CLI and ``pytest claims/``
-need comes from it: what is claimed (in both languages), the experiment and its parameters for each profile,
-the rule that turns the result into a verdict, the negative control that rule must reject, and the anchors.
+A claim module in ``claims/`` calls :func:`define` once. Its section, kind and titles come from the
+catalogue (``claims/catalogue.yml``); the module adds what is claimed and asked (in both languages), the
+experiment and its parameters for each profile, the verdict rule, the negative control that the same criterion
+must reject, the synthetic cases that prove both can fail, the report and the anchors.
+
+Three kinds of claim:
+
+- *experiment*: an experiment decides it.
+- *sourced*: cited inputs (``claims/<module>.sources.yml``) and arithmetic in code decide it; the experiment
+  is that arithmetic, and receives the cited ranges as ``inputs``.
+- *opinion*: no experiment can decide it; the verdict is ``not-testable``, with the reason and cited evidence
+  for and against.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kanguri import registry
+from kanguri.errors import ClaimError
+from kanguri.paths import claims_dir, module_name
 from kanguri.report import Report
+from kanguri.rule import Decision, Falsification, Rule, Verdict
+from kanguri.sources import Sources, load_sources
 from kanguri.text import L
 
 Section = Literal["gpu", "brain", "quantum"]
 Kind = Literal["experiment", "sourced", "opinion"]
-Verdict = Literal["supported", "partly", "not-supported", "not-testable"]
 Profile = Literal["quick", "site", "full"]
 PROFILES: tuple[Profile, ...] = ("quick", "site", "full")
 VERDICTS: tuple[Verdict, ...] = ("supported", "partly", "not-supported", "not-testable")
-
-
-class ClaimError(Exception):
-    """A claim definition or a claim's output is malformed. The message names the claim and the field."""
-
-
-class Decision(BaseModel):
-    """What a verdict rule returns: the verdict and the reasons, each reason in both languages."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    verdict: Verdict
-    reasons: list[L] = Field(min_length=1)
+C = TypeVar("C")  # the experiment's config dataclass
+R = TypeVar("R")  # the experiment's result dataclass (with an ``evidence`` field)
 
 
 class Anchor(BaseModel):
@@ -52,44 +55,60 @@ class Claim(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     section: Section
     kind: Kind
+    title: L  # from the catalogue: the one short title used in the nav, the H1 and the index
     statement: L  # the claim as the essay makes it, in our words
     question: L  # what the experiment asks
-    experiment: Callable[[Any], Any]  # config -> plain-data result (a dataclass)
-    profiles: dict[str, Any]  # quick / site / full -> the experiment's config dataclass
-    rule: Callable[[Any], Decision]  # result -> verdict and reasons
-    control: Callable[[Any], Decision]  # the same criterion on the negative control; must not support
-    report: Callable[[Any], Report]  # result -> values, tables, figures for the page
-    expected: Verdict  # the verdict the evidence supports today; pytest fails when it changes
-    headline: str  # report value shown in the claims index
     anchors: list[Anchor] = Field(min_length=1)
+    # experiment and sourced claims
+    experiment: Callable[..., Any] | None = None  # config -> result dataclass with an ``evidence`` field
+    profiles: dict[str, Any] = {}  # quick / site / full -> the experiment's config dataclass
+    rule: Rule[Any] | None = None  # evidence -> verdict
+    control: Rule[Any] | None = None  # the same criterion on the negative control; must not support
+    falsify: Falsification[Any] | None = None  # synthetic evidence: the rule and the control can fail
+    report: Callable[[Any], Report] | None = None  # result -> values, tables, figures for the page
+    expected: Verdict = (
+        "not-testable"  # the verdict the evidence supports today; pytest fails when it changes
+    )
+    headline: str | None = None  # report value shown in the claims index
+    thresholds: dict[str, float] = {}  # the rule's constants, shown on the page by {{ threshold("name") }}
+    sources: Sources | None = None  # sourced and opinion claims: the cited inputs
+    # opinion claims
+    reason: L | None = None  # why no experiment can decide it
     timeout_s: dict[str, int] = {"quick": 300, "site": 900, "full": 6 * 3600}
     seed: int = 0
     xfail: bool = False  # a known-broken claim: shown as failed, but the strict build tolerates it
 
-    @field_validator("profiles", "timeout_s")
-    @classmethod
-    def _known_profiles(cls, v: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(v) - set(PROFILES))
-        if unknown:
-            raise ValueError(f"unknown profile(s) {unknown}; profiles are {list(PROFILES)}")
-        return v
-
-    @field_validator("profiles")
-    @classmethod
-    def _all_profiles(cls, v: dict[str, Any]) -> dict[str, Any]:
-        missing = [p for p in PROFILES if p not in v]
+    @model_validator(mode="after")
+    def _by_kind(self) -> Claim:
+        if self.kind == "opinion":
+            missing = [f for f in ("reason", "sources") if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"an opinion claim needs {missing}")
+            sides = {e.side for e in self.sources.evidence} if self.sources else set()
+            if sides != {"for", "against"}:
+                raise ValueError("an opinion claim needs cited evidence both for and against")
+            return self
+        needed = ["experiment", "rule", "control", "report", "headline"]
+        if self.expected != "not-testable":  # a scaffold is not-testable until it is filled in
+            needed.append("falsify")
+        if self.kind == "sourced":
+            needed.append("sources")
+        missing = [f for f in needed if getattr(self, f) is None]
         if missing:
-            raise ValueError(f"missing profile(s) {missing}")
-        for name, cfg in v.items():
+            raise ValueError(f"an {self.kind} claim needs {missing}")
+        unknown = sorted(set(self.profiles) - set(PROFILES))
+        absent = [p for p in PROFILES if p not in self.profiles]
+        if unknown or absent:
+            raise ValueError(
+                f"profiles must be exactly {list(PROFILES)} (unknown {unknown}, missing {absent})"
+            )
+        for name, cfg in self.profiles.items():
             if not dataclasses.is_dataclass(cfg) or isinstance(cfg, type):
                 raise ValueError(f"profile {name!r} must be an instance of the experiment's config dataclass")
-        return v
-
-    @model_validator(mode="after")
-    def _same_config_type(self) -> Claim:
-        kinds = {type(c).__name__ for c in self.profiles.values()}
-        if len(kinds) > 1:
-            raise ValueError(f"profiles use different config types {sorted(kinds)}")
+        if len({type(c).__name__ for c in self.profiles.values()}) > 1:
+            raise ValueError("profiles use different config types")
+        if self.falsify and self.rule and self.control:
+            _check_falsify_keys(self.falsify, self.rule, self.control)
         return self
 
     def config(self, profile: str) -> Any:
@@ -98,18 +117,77 @@ class Claim(BaseModel):
         return self.profiles[profile]
 
 
-def define(**fields: Any) -> Claim:
-    """Build a :class:`Claim`, turning pydantic's error into one line per field that names the claim."""
+def _check_falsify_keys(f: Falsification[Any], rule: Rule[Any], control: Rule[Any]) -> None:
+    for what, flips, checks in (
+        ("flips", f.flips, rule.checks),
+        ("control_flips", f.control_flips, control.checks),
+    ):
+        if set(flips) != set(checks):
+            raise ValueError(
+                f"falsify.{what} must name every check {sorted(checks)} (it names {sorted(flips)})"
+            )
+
+
+def define(
+    id: str,
+    *,
+    statement: L,
+    question: L,
+    anchors: list[Anchor],
+    experiment: Callable[[C], R] | None = None,
+    profiles: Mapping[str, C] | None = None,
+    rule: Rule[Any] | None = None,
+    control: Rule[Any] | None = None,
+    falsify: Falsification[Any] | None = None,
+    report: Callable[[R], Report] | None = None,
+    expected: Verdict = "not-testable",
+    headline: str | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    reason: L | None = None,
+    timeout_s: Mapping[str, int] | None = None,
+    seed: int = 0,
+    xfail: bool = False,
+) -> Claim:
+    """Build a :class:`Claim`; section, kind and title come from the catalogue. Errors name claim and field."""
     try:
+        entry = registry.entry(id)
+        sources = None
+        if entry.kind in ("sourced", "opinion"):
+            sources = load_sources(id, claims_dir() / f"{module_name(id)}.sources.yml")
+        fields: dict[str, Any] = dict(
+            id=id,
+            section=entry.section,
+            kind=entry.kind,
+            title=entry.title,
+            statement=statement,
+            question=question,
+            anchors=anchors,
+            experiment=experiment,
+            profiles=dict(profiles or {}),
+            rule=rule,
+            control=control,
+            falsify=falsify,
+            report=report,
+            expected=expected,
+            headline=headline,
+            thresholds=dict(thresholds or {}),
+            sources=sources,
+            reason=reason,
+            seed=seed,
+            xfail=xfail,
+        )
+        if timeout_s is not None:
+            fields["timeout_s"] = dict(timeout_s)
         return Claim(**fields)
     except ValidationError as e:
-        cid = fields.get("id", "<no id>")
-        lines = [f"claim {cid}: field {'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()]
+        lines = [f"claim {id}: field {'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()]
         raise ClaimError("\n".join(lines)) from None
+    except ValueError as e:
+        raise ClaimError(str(e) if str(e).startswith(f"claim {id}") else f"claim {id}: {e}") from None
 
 
 def checked_decision(claim_id: str, what: str, value: Any) -> Decision:
-    """Verdict rules are user code: check they returned a Decision before anything trusts it."""
+    """Rules are user code: check they returned a Decision before anything trusts it."""
     if not isinstance(value, Decision):
         raise ClaimError(
             f"claim {claim_id}: {what} returned {type(value).__name__}, expected kanguri.Decision"
@@ -117,9 +195,19 @@ def checked_decision(claim_id: str, what: str, value: Any) -> Decision:
     return value
 
 
-def checked_report(claim_id: str, value: Any, headline: str) -> Report:
+def checked_report(claim_id: str, value: Any, headline: str | None) -> Report:
     if not isinstance(value, Report):
         raise ClaimError(f"claim {claim_id}: report returned {type(value).__name__}, expected kanguri.Report")
-    if headline not in value.values:
+    if headline is not None and headline not in value.values:
         raise ClaimError(f"claim {claim_id}: headline {headline!r} is not among the report's values")
     return value
+
+
+def evidence_of(claim_id: str, result: Any) -> Any:
+    """The part of an experiment's result that the rule and the control read."""
+    if not hasattr(result, "evidence"):
+        raise ClaimError(
+            f"claim {claim_id}: the experiment's result {type(result).__name__} has no `evidence` field "
+            "(the numbers the verdict rests on)"
+        )
+    return result.evidence

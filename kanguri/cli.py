@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from kanguri import registry, runner, scaffold
-from kanguri.claim import PROFILES, ClaimError
+from kanguri.claim import PROFILES
+from kanguri.errors import ClaimError
 from kanguri.render import VERDICT_LABEL, record_verdict
 
 
@@ -31,10 +32,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         holds = runner.verdict_holds(cid, record)
         ok &= holds
         how = "cached" if record.get("cached") else f"{record['wall_seconds']:.1f} s"
+        control = record["control"]["verdict"] if record["control"] else "none (an opinion)"
         print(
             f"{cid}: {VERDICT_LABEL[verdict].en} / {VERDICT_LABEL[verdict].ja} ({how}); "
-            f"negative control: {record['control']['verdict']}; "
-            f"{'matches' if holds else 'DOES NOT match'} the stated verdict"
+            f"negative control: {control}; {'matches' if holds else 'DOES NOT match'} the stated verdict"
         )
         for reason in record["decision"]["reasons"]:
             print(f"  - {reason['en']}")
@@ -46,9 +47,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     for path in scaffold.create(args.claim):
         print(f"created {path}")
     print(
-        "next: fill in the experiment, run `kanguri run",
-        args.claim,
-        "--profile quick`, then `pytest claims/`",
+        f"next: fill in the TODOs (see docs/contributing), run `kanguri run {args.claim} --profile quick`, "
+        "then `pytest claims/`; until then the claim reads not-testable"
     )
     return 0
 

@@ -39,3 +39,8 @@ def cache_dir() -> Path:
 def module_name(claim_id: str) -> str:
     """``parameter-shift-cost`` lives in ``claims/parameter_shift_cost.py``."""
     return claim_id.replace("-", "_")
+
+
+def data_dir() -> Path:
+    """Data an experiment fetched once and keeps (``KANGURI_DATA`` moves it); handed to experiments."""
+    return Path(os.environ.get("KANGURI_DATA", cache_dir() / "data"))

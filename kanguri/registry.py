@@ -7,13 +7,17 @@ import sys
 import traceback
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import ValidationError
 
-from kanguri.claim import Claim, ClaimError
+from kanguri.errors import ClaimError
 from kanguri.paths import catalogue_file, claims_dir, module_name, root
 from kanguri.text import L
+
+if TYPE_CHECKING:
+    from kanguri.claim import Claim
 
 
 @dataclass(frozen=True)
@@ -58,25 +62,33 @@ def load(claim_id: str) -> Claim:
         raise ClaimError(f"claim {claim_id} is planned: create it with `kanguri new {claim_id}`")
     if str(root()) not in sys.path:  # the project's `claims` package, wherever the command was started
         sys.path.insert(0, str(root()))
+    path = claims_dir() / f"{module_name(claim_id)}.py"
     try:
         module = importlib.import_module(f"claims.{module_name(claim_id)}")
-    except ValidationError as e:  # an L(...), Value(...)… built at import time, outside define()
-        path = claims_dir() / f"{module_name(claim_id)}.py"
+    except (
+        ValidationError,
+        ValueError,
+    ) as e:  # an L(...), Check(...)… built at import time, outside define()
+        if isinstance(e, ClaimError):
+            raise
         line = next(
             (f.lineno for f in reversed(traceback.extract_tb(e.__traceback__)) if f.filename == str(path)),
             "?",
         )
-        fields = "; ".join(f"{e.title}.{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
-        raise ClaimError(f"claim {claim_id}: field {fields} (claims/{path.name}, line {line})") from None
+        if isinstance(e, ValidationError):
+            what = "field " + "; ".join(
+                f"{e.title}.{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()
+            )
+        else:
+            what = str(e)
+        raise ClaimError(f"claim {claim_id}: {what} (claims/{path.name}, line {line})") from None
+    from kanguri.claim import Claim  # here: kanguri.claim itself reads the catalogue through this module
+
     claim = getattr(module, "claim", None)
     if not isinstance(claim, Claim):
-        raise ClaimError(f"claims/{module_name(claim_id)}.py must define `claim = define(...)`")
-    for field in ("id", "section", "kind"):
-        if getattr(claim, field) != getattr(e, field):
-            raise ClaimError(
-                f"claim {claim_id}: field {field} is {getattr(claim, field)!r} "
-                f"but the catalogue says {getattr(e, field)!r}"
-            )
+        raise ClaimError(f"claims/{path.name} must define `claim = define(...)`")
+    if claim.id != claim_id:
+        raise ClaimError(f"claims/{path.name} defines claim {claim.id!r}; this file belongs to {claim_id!r}")
     return claim
 
 

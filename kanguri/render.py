@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,6 +65,29 @@ T = {  # fixed phrases of the generated parts
     "package": L(ja="パッケージ", en="Package"),
     "version": L(ja="バージョン", en="Version"),
     "seconds": L(ja="秒", en="s"),
+    "colon": L(ja="：", en=": "),
+    "key_col": L(ja="項目", en="Item"),
+    "value_name": L(ja="値", en="Value"),
+    "range": L(ja="値・範囲（原典のまま）", en="Value or range (as printed)"),
+    "locator": L(ja="箇所", en="Locator"),
+    "quote": L(ja="引用", en="Quote"),
+    "checked": L(ja="確認日", en="Checked"),
+    "unverified": L(ja="未確認（判定を単独では決めない）", en="unverified (decides nothing on its own)"),
+    "for": L(ja="支持する事実", en="For"),
+    "against": L(ja="反する事実", en="Against"),
+    "side": L(ja="立場", en="Side"),
+    "fact": L(ja="事実", en="Fact"),
+    # the claim-page skeleton
+    "essay_claim": L(ja="エッセイの主張", en="The essay's claim"),
+    "question": L(ja="問い", en="Question"),
+    "inputs": L(ja="引用した数値", en="Cited inputs"),
+    "evidence": L(ja="判断材料", en="Evidence for and against"),
+    "method": L(ja="方法", en="Method"),
+    "result": L(ja="結果", en="Result"),
+    "literature": L(ja="先行研究との比較", en="Beside the literature"),
+    "caveats": L(ja="注意点", en="Caveats"),
+    "reproduce": L(ja="再現", en="Reproduce"),
+    "none": L(ja="なし", en="none"),
 }
 
 
@@ -136,6 +160,85 @@ class PageContext:
         return Report.model_validate(r["report"]) if r.get("status") == "ok" else None
 
     # --- claim pages -------------------------------------------------------------------------
+    def t(self, key: str) -> str:
+        """A fixed phrase of the site, in the page's language (the skeleton's headings, table heads)."""
+        return T[key](self.lang)
+
+    def title(self) -> str:
+        return registry.load(self._id()).title(self.lang)
+
+    def _id(self) -> str:
+        if self.claim_id is None:
+            raise ValueError("this page is not a claim page")
+        return self.claim_id
+
+    def param(self, name: str, of: str | None = None) -> str:
+        """A parameter of the profile that produced the page's record: ``param("qubits", of="max")``."""
+        params = self._record().get("params") or {}
+        if name not in params:
+            raise KeyError(f"claim {self.claim_id}: the experiment's config has no parameter {name!r}")
+        v = params[name]
+        if isinstance(v, list):
+            picked = {"max": max, "min": min, "count": len, None: None}[of]
+            if picked is None:
+                return ", ".join(fmt_number(x, self.lang) for x in v)
+            v = picked(v)
+        return fmt_number(v, self.lang)
+
+    def threshold(self, name: str, percent: bool = False) -> str:
+        """A constant of the claim's verdict rule, e.g. ``threshold("timing", percent=True)``."""
+        found = registry.load(self._id()).thresholds
+        if name not in found:
+            raise KeyError(f"claim {self.claim_id}: no threshold {name!r}; it has {sorted(found)}")
+        x = found[name]
+        if percent:
+            return f"{fmt_number(100 * x, self.lang, 2)}%"
+        return fmt_number(x, self.lang, 3) if x != int(x) else fmt_number(int(x), self.lang)
+
+    def sources(self) -> str:
+        """The cited inputs of a sourced claim: value or range as printed, source, locator, quote, date."""
+        claim, lang = registry.load(self._id()), self.lang
+        if claim.sources is None:
+            return ""
+        rows = []
+        for name, v in claim.sources.values.items():
+            c = v.citation
+            printed = (
+                fmt_number(v.value, lang)
+                if v.value is not None
+                else (f"{fmt_number(v.low, lang)}–{fmt_number(v.high, lang)}")
+            )
+            unit = f" {v.unit(lang)}" if v.unit else ""
+            flag = "" if c.verified else f" ⚠ {T['unverified'](lang)}"
+            rows.append(
+                [
+                    f"{v.label(lang)} (`{name}`)",
+                    f"{printed}{unit}{flag}",
+                    f"[{html.escape(c.source)}]({c.url})",
+                    html.escape(c.locator),
+                    f"“{html.escape(c.quote)}”",
+                    c.checked.isoformat(),
+                ]
+            )
+        head = [T[k](lang) for k in ("value_name", "range", "source", "locator", "quote", "checked")]
+        return md_table(head, rows)
+
+    def evidence(self) -> str:
+        """An opinion's cited facts, for and against."""
+        claim, lang = registry.load(self._id()), self.lang
+        if claim.sources is None:
+            return ""
+        rows = [
+            [
+                T[e.side](lang),
+                e.fact(lang) + ("" if e.citation.verified else f" ⚠ {T['unverified'](lang)}"),
+                f"[{html.escape(e.citation.source)}]({e.citation.url}), {html.escape(e.citation.locator)}",
+                e.citation.checked.isoformat(),
+            ]
+            for e in sorted(claim.sources.evidence, key=lambda e: e.side != "for")
+        ]
+        return md_table([T[k](lang) for k in ("side", "fact", "source", "checked")], rows)
+
     def statement(self) -> str:
         claim = registry.load(self.claim_id)
         return claim.statement(self.lang)
@@ -150,15 +253,18 @@ class PageContext:
             return f'!!! failure "{VERDICT_LABEL["failed"](lang)}"\n    {T["failed"](lang)}\n\n    `{err}`\n'
         d, c = r["decision"], r["control"]
         reasons = "\n".join(f"    - {x[lang]}" for x in d["reasons"])
-        ctl_ok = c["verdict"] == "not-supported"
-        ctl = (T["control_ok"] if ctl_ok else T["control_bad"])(lang)
-        ctl_reasons = "\n".join(f"    - {x[lang]}" for x in c["reasons"])
-        kind = {"supported": "success", "partly": "warning"}.get(d["verdict"], "danger")
-        return (
-            f'!!! {kind} "{T["verdict"](lang)}: {VERDICT_LABEL[d["verdict"]](lang)}"\n'
-            f"    {badge(d['verdict'], lang)}\n\n    **{T['rule'](lang)}**\n\n{reasons}\n\n"
-            f"    **{T['control'](lang)}**: {ctl}\n\n{ctl_reasons}\n"
+        kind = {"supported": "success", "partly": "warning", "not-testable": "info"}.get(
+            d["verdict"], "danger"
         )
+        text = (
+            f'!!! {kind} "{T["verdict"](lang)}{T["colon"](lang)}{VERDICT_LABEL[d["verdict"]](lang)}"\n'
+            f"    {badge(d['verdict'], lang)}\n\n    **{T['rule'](lang)}**\n\n{reasons}\n"
+        )
+        if c is not None:  # opinions have no control
+            ctl = (T["control_ok"] if c["verdict"] == "not-supported" else T["control_bad"])(lang)
+            ctl_reasons = "\n".join(f"    - {x[lang]}" for x in c["reasons"])
+            text += f"\n    **{T['control'](lang)}**{T['colon'](lang)}{ctl}\n\n{ctl_reasons}\n"
+        return text
 
     def value(self, name: str, claim_id: str | None = None) -> str:
         rep = self._report(claim_id)
@@ -209,9 +315,9 @@ class PageContext:
                 T["machine"](lang),
                 f"{p.get('cpu', '—')} × {p.get('cores', '?')}, Python {p.get('python', '?')}",
             ],
-            [T["gpu"](lang), r.get("accelerator", "—")],
+            [T["gpu"](lang), _accelerator(r.get("accelerator"), lang)],
         ]
-        return md_table(["", ""], rows)
+        return md_table([T["key_col"](lang), T["value_name"](lang)], rows)
 
     # --- index pages -------------------------------------------------------------------------
     def claims_table(self) -> str:
@@ -221,8 +327,9 @@ class PageContext:
             r = self.records.get(e.id) if e.implemented else None
             link = f"[{e.title(lang)}]({e.id}.md)" if e.implemented else e.title(lang)
             headline = runtime = "—"
-            if r and r.get("status") == "ok":
-                headline = self.value(registry.load(e.id).headline, e.id)
+            name = registry.load(e.id).headline if e.implemented else None
+            if r and r.get("status") == "ok" and name is not None:  # opinions have no headline number
+                headline = self.value(name, e.id)
             if r and r.get("wall_seconds") is not None:
                 runtime = f"{fmt_number(r['wall_seconds'], lang)} {T['seconds'](lang)}"
             rows.append(
@@ -282,13 +389,97 @@ class PageContext:
         return md_table([T["package"](self.lang), T["version"](self.lang)], rows)
 
 
-ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+def _accelerator(name: str | None, lang: Lang) -> str:
+    return T["none"](lang) if name in (None, "none", "—") else str(name)
 
 
-def render_page(markdown: str, ctx: PageContext) -> str:
-    """Render a page template; every public method of the context is a template function."""
+CLAIM_SKELETON = """# {{ title() }}
+
+!!! quote "{{ t('essay_claim') }}"
+    {{ statement() }}
+
+## {{ t('question') }}
+
+{{ question() }}
+
+## {{ t('verdict') }}
+
+{{ verdict() }}
+{% if kind == "sourced" %}
+## {{ t('inputs') }}
+
+{{ sources() }}
+{% endif %}{% if kind == "opinion" %}
+## {{ t('evidence') }}
+
+{{ evidence() }}
+{% endif %}{% set method_text = self.method() %}{% if method_text.strip() %}
+## {{ t('method') }}
+
+{{ method_text }}
+{% endif %}{% set result_text = self.result() %}{% if result_text.strip() %}
+## {{ t('result') }}
+
+{{ result_text }}
+{% endif %}
+## {{ t('literature') }}
+
+{{ anchors() }}
+{% set caveats_text = self.caveats() %}{% if caveats_text.strip() %}
+## {{ t('caveats') }}
+
+{{ caveats_text }}
+{% endif %}
+## {{ t('reproduce') }}
+
+```bash
+.venv/bin/kanguri run {{ claim_id }} --profile site
+```
+
+{{ provenance() }}
+{% block method %}{% endblock %}{% block result %}{% endblock %}{% block caveats %}{% endblock %}"""
+BLOCKS = ("method", "result", "caveats")
+_BLOCK = re.compile(r"{%-?\s*block\s+(\w+)\s*-?%}.*?{%-?\s*endblock(?:\s+\w+)?\s*-?%}", re.S)
+
+
+class _Skeleton(jinja2.BaseLoader):
+    def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+        if template != "claim":
+            raise jinja2.TemplateNotFound(template)
+        return CLAIM_SKELETON, None, lambda: True
+
+
+ENV = jinja2.Environment(
+    loader=_Skeleton(), undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+)
+
+
+def claim_page_template(markdown: str, where: str) -> str:
+    """A claim page fills the skeleton's blocks only; text outside them would be lost, so it is an error."""
+    names = [m.group(1) for m in _BLOCK.finditer(markdown)]
+    unknown = sorted(set(names) - set(BLOCKS))
+    if unknown:
+        raise ValueError(f"{where}: unknown block(s) {unknown}; a claim page fills {list(BLOCKS)}")
+    outside = _BLOCK.sub("", markdown).strip()
+    if outside:
+        raise ValueError(
+            f"{where}: text outside the blocks {list(BLOCKS)} would be lost: {outside[:60]!r}… "
+            "(the title, statement, question, verdict, anchors and provenance come from the skeleton)"
+        )
+    return '{% extends "claim" %}' + markdown
+
+
+def render_page(markdown: str, ctx: PageContext, where: str = "page") -> str:
+    """Render a page template; every public method of the context is a template function.
+
+    A claim page (``ctx.claim_id`` set) fills the claim skeleton's blocks; other pages are plain templates.
+    """
     names = {n: getattr(ctx, n) for n in dir(ctx) if not n.startswith("_") and callable(getattr(ctx, n))}
-    return ENV.from_string(markdown).render(**names, lang=ctx.lang)
+    names |= {"lang": ctx.lang, "claim_id": ctx.claim_id}
+    if ctx.claim_id is not None:
+        names["kind"] = registry.load(ctx.claim_id).kind
+        markdown = claim_page_template(markdown, where)
+    return ENV.from_string(markdown).render(**names)
 
 
 def relative(target: str, page_dir: str) -> str:

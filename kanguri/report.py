@@ -7,7 +7,7 @@ in the record as JSON; figures are drawn per language by :mod:`kanguri.figures`.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,16 +30,35 @@ def _finite_or_none(v: float | int | None) -> float | int | None:
 
 
 class Value(_Plain):
-    """A number with its unit and, when it was estimated, a confidence interval ``[lo, hi]``."""
+    """A number with its unit and, when it was estimated, a 95% interval ``[lo, hi]`` and how it was made."""
 
     label: L
     value: int | float
     unit: L | None = None
     lo: float | None = None
     hi: float | None = None
+    method: str | None = None  # how the interval was obtained, e.g. "t-interval over seeds"
+    n: int | None = None  # independent samples the interval rests on
     digits: int = 3  # significant digits shown on the page
 
     _finite = field_validator("value", "lo", "hi", mode="before")(_finite_or_none)
+
+    @classmethod
+    def of(
+        cls, label: L, estimate: Any, *, unit: L | None = None, digits: int = 3, scale: float = 1.0
+    ) -> Value:
+        """A value from an experiment's ``Estimate`` (anything with value, lo, hi, method and n)."""
+        exact = estimate.lo == estimate.hi == estimate.value
+        return cls(
+            label=label,
+            value=estimate.value * scale,
+            lo=None if exact else estimate.lo * scale,
+            hi=None if exact else estimate.hi * scale,
+            method=estimate.method,
+            n=estimate.n,
+            unit=unit,
+            digits=digits,
+        )
 
 
 class Table(_Plain):

@@ -84,11 +84,11 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
             lang=lang,
             records=self.records,
             page_dir=page_dir,
-            claim_id=m["id"] if m else None,
+            claim_id=m["id"] if m and m["id"] != "index" else None,
             figure_url=lambda cid, name: render.relative(f"assets/figures/{cid}/{name}", page_dir),
         )
         try:
-            return render.render_page(markdown, ctx)
+            return render.render_page(markdown, ctx, where=page.file.src_uri)
         except Exception as e:  # one broken page must not hide the others; --strict still fails
             log.warning(
                 "kanguri: page %s could not be rendered: %s: %s", page.file.src_uri, type(e).__name__, e

@@ -9,6 +9,7 @@ Writes ``record.json`` and one SVG per figure and language into ``out-dir``; exi
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import random
 import resource
@@ -20,8 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from kanguri import figures, provenance, registry
-from kanguri.claim import checked_decision, checked_report
+from kanguri import figures, progress, provenance, registry
+from kanguri.claim import Claim, checked_decision, checked_report, evidence_of
+from kanguri.paths import data_dir
+from kanguri.report import Report
+from kanguri.rule import Decision
 from kanguri.text import LANGS
 
 
@@ -53,17 +57,49 @@ def seed_everything(seed: int) -> None:
         sys.modules["torch"].manual_seed(seed)
 
 
+def _call_experiment(claim: Claim, config: Any) -> Any:
+    """Call the experiment with the services it asks for by name: progress, data_dir, inputs."""
+    assert claim.experiment is not None
+    accepts = inspect.signature(claim.experiment).parameters
+    offered: dict[str, Any] = {
+        "progress": progress.track,
+        "data_dir": data_dir(),
+        "inputs": claim.sources.ranges() if claim.sources else None,
+    }
+    return claim.experiment(config, **{k: v for k, v in offered.items() if k in accepts})
+
+
+def _opinion(claim: Claim) -> dict:
+    assert claim.reason is not None
+    decision = Decision(verdict="not-testable", reasons=[claim.reason])
+    return {
+        "status": "ok",
+        "decision": decision.model_dump(),
+        "control": None,
+        "report": Report().model_dump(),
+        "figures": {},
+        "result": None,
+        "params": None,
+        "experiment_seconds": 0.0,
+        "accelerator": "none",
+    }
+
+
 def run(claim_id: str, profile: str, out: Path) -> dict:
     claim = registry.load(claim_id)
+    if claim.kind == "opinion":
+        return _opinion(claim)
+    assert claim.rule is not None and claim.control is not None and claim.report is not None
     config = claim.config(profile)
     seed_everything(claim.seed)
     t0 = time.perf_counter()
-    result = claim.experiment(config)
+    result = _call_experiment(claim, config)
     seconds = time.perf_counter() - t0
-    decision = checked_decision(claim_id, "rule", claim.rule(result))
-    control = checked_decision(claim_id, "control", claim.control(result))
+    evidence = evidence_of(claim_id, result)
+    decision = checked_decision(claim_id, "rule", claim.rule.decide(evidence))
+    control = checked_decision(claim_id, "control", claim.control.decide(evidence))
     report = checked_report(claim_id, claim.report(result), claim.headline)
-    figure_files = {}
+    figure_files: dict[str, dict[str, str]] = {}
     for name, fig in report.figures.items():
         figure_files[name] = {}
         for lang in LANGS:

@@ -3,7 +3,7 @@
 import pytest
 
 from kanguri import registry
-from kanguri.claim import ClaimError
+from kanguri.errors import ClaimError
 
 
 def _break(root, old, new):
@@ -26,7 +26,9 @@ def test_missing_translation(toy_project):
         'question=L(ja="平均はゼロか", en="Is the mean zero?")',
         'question=L(en="Is the mean zero?")',
     )
-    assert _error() == "claim toy-mean: field L.ja: Field required (claims/toy_mean.py, line 31)"
+    text = (toy_project / "claims" / "toy_mean.py").read_text().splitlines()
+    line = next(i for i, t in enumerate(text, 1) if 'question=L(en="Is the mean zero?")' in t)
+    assert _error() == f"claim toy-mean: field L.ja: Field required (claims/toy_mean.py, line {line})"
 
 
 def test_empty_translation(toy_project):
@@ -37,7 +39,7 @@ def test_empty_translation(toy_project):
 def test_unknown_profile(toy_project):
     _break(toy_project, '"full": exp.Config(samples=2000)', '"fast": exp.Config(samples=2000)')
     msg = _error()
-    assert "claim toy-mean: field profiles" in msg and "unknown profile(s) ['fast']" in msg
+    assert msg.startswith("claim toy-mean: ") and "unknown ['fast'], missing ['full']" in msg
 
 
 def test_profile_must_be_a_config_instance(toy_project):
@@ -51,9 +53,10 @@ def test_unknown_config_field(toy_project):
         registry.load("toy-mean")
 
 
-def test_unknown_field(toy_project):
+def test_unknown_argument(toy_project):
     _break(toy_project, 'headline="mean",', 'headline="mean", colour="red",')
-    assert "claim toy-mean: field colour: Extra inputs are not permitted" in _error()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        registry.load("toy-mean")
 
 
 def test_bad_verdict(toy_project):
@@ -61,9 +64,25 @@ def test_bad_verdict(toy_project):
     assert "claim toy-mean: field expected: Input should be 'supported', 'partly'" in _error()
 
 
-def test_catalogue_mismatch(toy_project):
-    _break(toy_project, 'kind="experiment"', 'kind="opinion"')
-    assert _error() == "claim toy-mean: field kind is 'opinion' but the catalogue says 'experiment'"
+def test_module_defines_another_claim(toy_project):
+    _break(toy_project, 'define(\n    "toy-mean"', 'define(\n    "toy-other"')
+    assert _error() == "claims/toy_mean.py defines claim 'toy-other'; this file belongs to 'toy-mean'"
+
+
+def test_falsification_must_name_every_check(toy_project):
+    _break(toy_project, 'flips={"mean": lambda ev: replace(ev, mean=1.0)},', "flips={},")
+    assert "falsify.flips must name every check ['mean'] (it names [])" in _error()
+
+
+def test_a_testable_verdict_needs_falsification(toy_project):
+    _break(toy_project, "falsify=falsify, ", "")
+    assert "an experiment claim needs ['falsify']" in _error()
+
+
+def test_messages_need_the_same_placeholders(toy_project):
+    _break(toy_project, 'en="The mean {mean:.3f} is within', 'en="The mean {average:.3f} is within')
+    msg = _error()
+    assert msg.startswith("claim toy-mean: ja and en use different placeholders") and "toy_mean.py, line" in msg
 
 
 def test_unknown_and_planned_claims(toy_project):
@@ -79,13 +98,39 @@ def test_headline_must_exist(toy_project):
     assert r["status"] == "failed" and "headline 'median' is not among the report's values" in r["error"]
 
 
-def test_scaffold_creates_a_claim_that_loads(toy_project):
-    from kanguri import scaffold
+def test_scaffold_creates_an_opinion_that_loads(toy_project):
+    from kanguri import runner, scaffold
 
     created = scaffold.create("toy-planned")
-    assert len(created) == 4 and all(p.exists() for p in created)
+    names = sorted(p.name for p in created)
+    assert names == ["toy-planned.en.md", "toy-planned.ja.md", "toy_planned.py", "toy_planned.sources.yml"]
     registry.refresh()
     claim = registry.load("toy-planned")  # the scaffold is a valid definition straight away
     assert claim.kind == "opinion"
+    record = runner.run("toy-planned", "quick")
+    assert record["decision"]["verdict"] == "not-testable" and record["control"] is None
     with pytest.raises(ClaimError, match="already exists"):
         scaffold.create("toy-planned")
+
+
+def test_opinion_needs_evidence_on_both_sides(toy_project):
+    from kanguri import scaffold
+
+    scaffold.create("toy-planned")
+    sources = toy_project / "claims" / "toy_planned.sources.yml"
+    text = sources.read_text()
+    sources.write_text(text[: text.index("  - side: against")])
+    registry.refresh()
+    assert "an opinion claim needs cited evidence both for and against" in _error("toy-planned")
+
+
+def test_sourced_value_without_a_citation_field_names_the_value(toy_project):
+    from kanguri import scaffold
+
+    scaffold.create("toy-sourced")
+    sources = toy_project / "claims" / "toy_sourced.sources.yml"
+    sources.write_text(sources.read_text().replace('      quote: "TODO: the figure as printed"\n', ""))
+    registry.refresh()
+    assert _error("toy-sourced") == (
+        "claim toy-sourced: toy_sourced.sources.yml: values.todo_input.citation.quote: Field required"
+    )

@@ -7,8 +7,8 @@ import tarfile
 import pytest
 import torch
 
-from experiments import corpus
-from experiments.gpt import GPT, GPTConfig
+from experiments.common import corpus
+from experiments.common.gpt import GPT, GPTConfig
 
 CFG = GPTConfig(vocab_size=50, block_size=16, n_layer=2, n_head=2, n_embd=32)
 

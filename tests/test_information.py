@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from experiments import information as info
+from experiments.common import information as info
 
 
 def h(p: float) -> float:

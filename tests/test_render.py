@@ -31,7 +31,7 @@ def test_value_with_interval_in_both_languages():
 
 def test_claim_page_renders_in_both_languages(toy_project):
     record = runner.run("toy-mean", "quick")
-    template = "{{ statement() }}\n{{ verdict() }}\n{{ value('mean') }}\n{{ figure('fig') }}\n{{ anchors() }}"
+    template = "{% block result %}{{ value('mean') }}\n{{ figure('fig') }}{% endblock %}"
     pages = {}
     for lang in ("ja", "en"):
         ctx = render.PageContext(
@@ -42,21 +42,45 @@ def test_claim_page_renders_in_both_languages(toy_project):
     assert 'kg-badge kg-supported">支持<' in pages["ja"] and 'kg-supported">Supported<' in pages["en"]
     assert "fig.ja.svg" in pages["ja"] and "fig.en.svg" in pages["en"]
     assert "同じ基準で棄却された" in pages["ja"] and "rejected by the same criterion" in pages["en"]
+    # the skeleton: the catalogue's title, the headings, anchors and provenance, in each language
+    assert pages["ja"].startswith("# 平均はゼロに近い\n") and pages["en"].startswith("# The mean is near zero\n")
+    for ja, en in (("## 問い", "## Question"), ("## 結果", "## Result"), ("## 再現", "## Reproduce")):
+        assert ja in pages["ja"] and en in pages["en"]
+    assert "## 方法" not in pages["ja"] and "## Method" not in pages["en"]  # an empty block has no heading
+
+
+def test_params_and_thresholds_come_from_the_record_and_the_code(toy_project):
+    record = runner.run("toy-mean", "quick")
+    ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
+    page = render.render_page(
+        "{% block method %}n={{ param('samples') }}, k={{ threshold('sems') }}{% endblock %}", ctx
+    )
+    assert "n=200, k=3" in page
+    with pytest.raises(KeyError, match="no parameter 'sample'"):
+        render.render_page("{% block method %}{{ param('sample') }}{% endblock %}", ctx)
+
+
+def test_text_outside_the_blocks_is_an_error(toy_project):
+    record = runner.run("toy-mean", "quick")
+    ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
+    with pytest.raises(ValueError, match="text outside the blocks"):
+        render.render_page("# My own title\n{% block result %}x{% endblock %}", ctx)
+    with pytest.raises(ValueError, match=r"unknown block\(s\) \['results'\]"):
+        render.render_page("{% block results %}x{% endblock %}", ctx)
 
 
 def test_failed_claim_renders_as_failed():
     record = {"status": "failed", "error": "RuntimeError: boom"}
     ctx = render.PageContext(lang="en", records={"x": record}, page_dir="", claim_id="x")
-    page = render.render_page("{{ verdict() }}|{{ value('anything') }}|{{ figure('f') }}", ctx)
-    assert page.startswith('!!! failure "Run failed"') and "RuntimeError: boom" in page
-    assert page.endswith("|—|")
+    assert ctx.verdict().startswith('!!! failure "Run failed"') and "RuntimeError: boom" in ctx.verdict()
+    assert ctx.value("anything") == "—" and ctx.figure("f") == ""
 
 
 def test_unknown_value_name_is_an_error(toy_project):
     record = runner.run("toy-mean", "quick")
     ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
     with pytest.raises(KeyError, match="no value named 'median'"):
-        render.render_page("{{ value('median') }}", ctx)
+        render.render_page("{% block result %}{{ value('median') }}{% endblock %}", ctx)
 
 
 def test_unknown_template_name_is_an_error():

@@ -80,12 +80,19 @@ def test_timeout_is_a_failure(toy_project):
     assert r["status"] == "failed" and "timed out after 3 s" in r["error"]
 
 
-def test_rule_returning_the_wrong_type_is_a_clear_failure(toy_project):
-    toy.write_claim(toy_project, "toy-other", rule='return "supported"')
+def test_a_rule_that_raises_is_a_clear_failure(toy_project):
+    toy.write_claim(toy_project, "toy-other", holds='f["median"] > 0')
     registry.refresh()
     r = runner.run("toy-other", "quick")
-    assert r["status"] == "failed"
-    assert r["error"] == "ClaimError: claim toy-other: rule returned str, expected kanguri.Decision"
+    assert r["status"] == "failed" and r["error"] == "KeyError: 'median'"
+    assert "toy_other.py" in r["traceback"]
+
+
+def test_decision_keeps_every_number_it_used(toy_project):
+    r = runner.run("toy-mean", "quick")
+    assert r["decision"]["checks"] == {"mean": True}
+    facts = r["decision"]["facts"]["mean"]
+    assert facts["k"] == 3.0 and facts["mean"] == r["result"]["evidence"]["mean"]
 
 
 def test_record_has_provenance(toy_project):

@@ -9,8 +9,8 @@ import torch
 
 from claims.barren_plateaus import exponential
 from experiments import barren_plateaus as bp
-from experiments import statevector as sv
-from experiments.stats import variance_decay, wilson
+from experiments.common import statevector as sv
+from experiments.common.stats import variance_decay, wilson
 
 CPU = torch.device("cpu")
 

@@ -15,6 +15,8 @@ claims:
   - {id: toy-mean, section: quantum, kind: experiment, ja: 平均はゼロに近い, en: The mean is near zero}
   - {id: toy-other, section: quantum, kind: experiment, ja: もう一つの主張, en: Another claim}
   - {id: toy-planned, section: quantum, kind: opinion, ja: 準備中の主張, en: A planned claim}
+  - {id: toy-sourced, section: quantum, kind: sourced, ja: 出典のある主張, en: A sourced claim}
+  - {id: toy-scaffold, section: quantum, kind: experiment, ja: 足場だけの主張, en: A scaffolded claim}
 """
 
 EXPERIMENT = """
@@ -33,11 +35,16 @@ class Config:
     seed: int = 0
 
 
-@dataclass
-class Result:
+@dataclass(frozen=True)
+class Evidence:
     mean: float
     sem: float
     control_mean: float
+
+
+@dataclass
+class Result:
+    evidence: Evidence
 
 
 def run(cfg: Config) -> Result:
@@ -48,51 +55,67 @@ def run(cfg: Config) -> Result:
     rng = np.random.default_rng(cfg.seed)
     x = rng.normal(0.0, 1.0, cfg.samples)
     c = rng.normal(1.0, 1.0, cfg.samples)  # the control: its mean is clearly not zero
-    return Result(float(x.mean()), float(x.std() / np.sqrt(cfg.samples)), float(c.mean()))
+    return Result(Evidence(float(x.mean()), float(x.std() / np.sqrt(cfg.samples)), float(c.mean())))
 """
 
 CLAIM = """
+from dataclasses import replace
+
 from experiments import {exp} as exp
-from kanguri import Anchor, Decision, Figure, L, Report, Series, Value
-from kanguri.claim import define
+from kanguri import (Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Value, any_accepted,
+                     define)
+
+THRESHOLDS = {{"sems": 3.0}}
 
 
-def near_zero(mean, sem):
-    return abs(mean) < 3 * sem
+def near_zero(f):
+    return {holds}
 
 
-def rule(r):
-    {rule_body}
+def _check(pick):
+    return Check(
+        facts=lambda ev: {{"mean": pick(ev), "sem": ev.sem, "k": THRESHOLDS["sems"]}},
+        holds=near_zero,
+        yes=L(ja="平均 {{mean:.3f}} はゼロから {{k}} 標準誤差以内。", en="The mean {{mean:.3f}} is within {{k}} SEs of zero."),
+        no=L(ja="平均 {{mean:.3f}} はゼロから {{k}} 標準誤差より遠い。", en="The mean {{mean:.3f}} is over {{k}} SEs from zero."),
+    )
 
 
-def control(r):
-    ok = near_zero(r.control_mean, r.sem)
-    return Decision(verdict="supported" if ok else "not-supported", reasons=[L(ja="対照", en="control")])
+rule = Rule(checks={{"mean": _check(lambda ev: ev.mean)}})
+control = Rule(checks={{"control": _check(lambda ev: ev.control_mean)}}, verdict=any_accepted)
+falsify = Falsification(
+    supporting=lambda: exp.Evidence(0.0, 0.07, 1.0),
+    null=lambda: exp.Evidence(1.0, 0.07, 1.0),
+    flips={{"mean": lambda ev: replace(ev, mean=1.0)}},
+    control_flips={{"control": lambda ev: replace(ev, control_mean=0.0)}},
+)
 
 
 def report(r):
+    ev = r.evidence
     fig = Figure(title=L(ja="図", en="Figure"), caption=L(ja="説明", en="Caption"), xlabel=L(ja="x", en="x"),
-                 ylabel=L(ja="y", en="y"), series=[Series(label=L(ja="平均", en="mean"), x=[0, 1], y=[0, r.mean])])
-    return Report(values={{"mean": Value(label=L(ja="平均", en="mean"), value=r.mean, lo=r.mean - 2 * r.sem,
-                                        hi=r.mean + 2 * r.sem)}}, figures={{"fig": fig}})
+                 ylabel=L(ja="y", en="y"), series=[Series(label=L(ja="平均", en="mean"), x=[0, 1], y=[0, ev.mean])])
+    return Report(values={{"mean": Value(label=L(ja="平均", en="mean"), value=ev.mean, lo=ev.mean - 2 * ev.sem,
+                                        hi=ev.mean + 2 * ev.sem)}}, figures={{"fig": fig}})
 
 
 claim = define(
-    id="{id}", section="quantum", kind="experiment",
+    "{id}",
     statement=L(ja="平均はゼロに近い", en="The mean is near zero"),
     question=L(ja="平均はゼロか", en="Is the mean zero?"),
     experiment=exp.run,
     profiles={{"quick": exp.Config(mode="{mode}"), "site": exp.Config(mode="{mode}"),
               "full": exp.Config(samples=2000)}},
-    rule=rule, control=control, report=report, expected="supported", headline="mean",
+    rule=rule, control=control, falsify=falsify, report=report, thresholds=THRESHOLDS,
+    expected="supported", headline="mean",
     anchors=[Anchor(cite="Toy 2026", url="https://example.org", theirs=L(ja="ゼロ", en="zero"), ours="mean")],
     timeout_s={{"quick": {timeout}, "site": {timeout}, "full": 60}},
     xfail={xfail},
 )
 """
 
-GOOD_RULE = """ok = near_zero(r.mean, r.sem)
-    return Decision(verdict="supported" if ok else "not-supported", reasons=[L(ja="理由", en="reason")])"""
+GOOD_HOLDS = 'abs(f["mean"]) < f["k"] * f["sem"]'
+PAGE = "{% block result %}\n{{ value('mean') }}\n\n{{ figure('fig') }}\n{% endblock %}\n"
 
 
 def write_claim(
@@ -101,7 +124,7 @@ def write_claim(
     *,
     mode: str = "ok",
     timeout: int = 120,
-    rule: str = GOOD_RULE,
+    holds: str = GOOD_HOLDS,
     xfail: bool = False,
 ) -> Path:
     mod = claim_id.replace("-", "_")
@@ -109,7 +132,7 @@ def write_claim(
     path = root / "claims" / f"{mod}.py"
     path.write_text(
         textwrap.dedent(CLAIM).format(
-            exp=mod, id=claim_id, mode=mode, timeout=timeout, rule_body=rule, xfail=xfail
+            exp=mod, id=claim_id, mode=mode, timeout=timeout, holds=holds, xfail=xfail
         )
     )
     return path
@@ -136,9 +159,8 @@ def add_site(root: Path) -> None:
         (docs / f"index.{lang}.md").write_text("# Toy\n\n{{ section_claims('quantum') }}\n", encoding="utf-8")
         (docs / "claims" / f"index.{lang}.md").write_text("# Claims\n\n{{ claims_table() }}\n")
         for cid in ("toy-mean", "toy-other"):
-            (docs / "claims" / f"{cid}.{lang}.md").write_text(
-                "# {{ statement() }}\n\n{{ verdict() }}\n\n{{ value('mean') }}\n\n{{ figure('fig') }}\n"
-            )
+            if (root / "claims" / f"{cid.replace('-', '_')}.py").exists():
+                (docs / "claims" / f"{cid}.{lang}.md").write_text(PAGE)
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.split("\nnav:")[0].replace("  - kanguri:\n      profile: site", "  - kanguri")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from kanguri.progress import track
+from experiments.common.progress import Progress, silent
 
 
 def _one_thread() -> None:
@@ -22,11 +22,13 @@ def _one_thread() -> None:
     torch.set_num_threads(1)
 
 
-def run_all(fn: Callable[[Any], Any], jobs: Sequence[Any], *, on_gpu: bool, desc: str) -> list[Any]:
+def run_all(
+    fn: Callable[[Any], Any], jobs: Sequence[Any], *, on_gpu: bool, desc: str, progress: Progress = silent
+) -> list[Any]:
     """``[fn(job) for job in jobs]``, in order; ``fn`` must be a module-level function (it is pickled)."""
     if on_gpu or len(jobs) < 2:
-        return [fn(j) for j in track(jobs, desc)]
+        return [fn(j) for j in progress(jobs, desc)]
     ctx = multiprocessing.get_context("spawn")  # no fork after torch has started its thread pools
     workers = min(os.cpu_count() or 1, len(jobs))
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_one_thread) as pool:
-        return list(track(pool.map(fn, jobs), desc))
+        return list(progress(pool.map(fn, jobs), desc))

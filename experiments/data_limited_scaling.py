@@ -10,15 +10,18 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from experiments import corpus, parallel
+from experiments.common import corpus, parallel
+from experiments.common.progress import Progress, silent
+from experiments.common.stats import Estimate, t_interval
 
 
 @dataclass(frozen=True)
 class Config:
-    widths: tuple[int, ...] = (8, 12, 16, 24, 32, 48)  # n_embd; 2 layers, so N ≈ 24·width²
+    widths: tuple[int, ...] = (16, 24, 32, 48)  # n_embd; 2 layers, so N ≈ 24·width²
     n_layer: int = 2
     budgets: tuple[int, ...] = (5_000, 40_000, 640_000)  # unique training characters D
     steps: int = 300
@@ -26,9 +29,11 @@ class Config:
     block: int = 64
     lr_times_width: float = 0.1  # Adam learning rate = this / width (∝ 1/width, as in μP)
     eval_every: int = 25
+    patience: int = 4  # stop once the validation loss has not improved for this many evaluations (0: never)
     eval_batches: int = 8
-    seeds: int = 2
-    repeat_width: int = 32
+    seeds: int = 5  # the verdict's intervals are t-intervals over seeds
+    upper_sizes: int = 4  # the slopes are fitted over the largest this many model sizes
+    repeat_width: int = 16  # the smallest model: repetition is measured where it is cheapest
     repeat_epochs: tuple[int, ...] = (1, 2, 4, 8, 16)
     bootstrap: int = 300
     seed: int = 0
@@ -62,8 +67,22 @@ class Fit:
     rmse: float
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Every number the verdict reads; each slope is a t-interval over seeds of the per-seed slopes."""
+
+    small_budget: int  # unique training characters, least data
+    large_budget: int  # … most data
+    slope_small: Estimate  # best validation loss per e-fold of N, least data
+    slope_large: Estimate  # … most data
+    train_slope_small: Estimate  # training loss per e-fold of N, least data
+    repetition_penalty: Estimate  # loss at the most epochs minus loss at one epoch, same compute, per seed
+    most_epochs: int
+
+
 @dataclass
 class Result:
+    evidence: Evidence
     vocab: int
     train_chars: int
     validation_documents: list[str]
@@ -90,10 +109,10 @@ def train_run(job: tuple) -> Run:
     """Train one GPT of ``width`` on the first ``unique`` characters of the training plays."""
     import torch
 
-    from experiments.gpt import GPT, GPTConfig
+    from experiments.common.gpt import GPT, GPTConfig
 
-    width, unique, seed, cfg, dev = job
-    text = corpus.load()
+    width, unique, seed, cfg, dev, data_dir = job
+    text = corpus.load(data_dir)
     stoi = {c: i for i, c in enumerate(text.vocabulary)}
     encode = lambda s: torch.tensor([stoi[c] for c in s], dtype=torch.long)  # noqa: E731
     train, val = encode(text.train[:unique]), encode(text.validation)
@@ -130,8 +149,11 @@ def train_run(job: tuple) -> Run:
         opt.step()
         if step % cfg.eval_every == 0 or step == cfg.steps:
             curve.append(loss_on(val, val_pos))
+            since_best = len(curve) - 1 - int(np.argmin(curve))
+            if cfg.patience and since_best >= cfg.patience:
+                break  # early stopping: the best validation loss is what the run reports
     seconds = time.perf_counter() - t0
-    tokens = cfg.steps * cfg.batch * cfg.block
+    tokens = step * cfg.batch * cfg.block
     n_total = sum(p.numel() for p in model.parameters())
     flops = tokens * (6 * n_total + 12 * cfg.n_layer * cfg.block * width)
     return Run(
@@ -226,27 +248,66 @@ def matmul_gflops(size: int = 512, repeats: int = 20) -> float:
     return rate
 
 
-def run(cfg: Config) -> Result:
+def seed_slopes(runs: list[Run], field: str, upper: int) -> Estimate:
+    """Slope of ``field`` against ln N over the largest ``upper`` sizes, fitted per seed; t-interval over seeds."""
+    sizes = sorted({r.params for r in runs})[-upper:]
+    slopes = []
+    for seed in sorted({r.seed for r in runs}):
+        pts = sorted((r.params, getattr(r, field)) for r in runs if r.seed == seed and r.params in sizes)
+        slopes.append(float(np.polyfit(np.log([n for n, _ in pts]), [y for _, y in pts], 1)[0]))
+    return t_interval(slopes, "t-interval over seeds of per-seed slopes")
+
+
+def repetition_penalty(repeats: list[Run], epochs: list[int]) -> Estimate:
+    """Loss after the most epochs minus loss after one epoch at the same compute, paired by seed."""
+    most, one = max(epochs), min(epochs)
+    by = {(r.seed, e): r.best_val for r, e in zip(repeats, epochs, strict=True)}
+    seeds = sorted({r.seed for r in repeats})
+    return t_interval([by[(s, most)] - by[(s, one)] for s in seeds], "t-interval over seeds (paired)")
+
+
+def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
     import torch
 
     dev = "cuda" if torch.cuda.is_available() else "cpu"
-    text = corpus.load()  # fetch (or verify the cache) once, before the workers start
+    text = corpus.load(data_dir)  # fetch (or verify the cache) once, before the workers start
     tokens = cfg.steps * cfg.batch * cfg.block
     grid_jobs = [
-        (w, d, cfg.seed + s, cfg, dev) for w in cfg.widths for d in cfg.budgets for s in range(cfg.seeds)
+        (w, d, cfg.seed + s, cfg, dev, data_dir)
+        for w in cfg.widths
+        for d in cfg.budgets
+        for s in range(cfg.seeds)
     ]
     rep_jobs = [
-        (cfg.repeat_width, tokens // ep, cfg.seed + s, cfg, dev)
+        (cfg.repeat_width, tokens // ep, cfg.seed + s, cfg, dev, data_dir)
         for ep in cfg.repeat_epochs
         for s in range(cfg.seeds)
     ]
     jobs = sorted(grid_jobs + rep_jobs, key=lambda j: -j[0])  # biggest first, so the workers finish together
-    done = dict(zip(jobs, parallel.run_all(train_run, jobs, on_gpu=dev == "cuda", desc="runs"), strict=True))
+    done = dict(
+        zip(
+            jobs,
+            parallel.run_all(train_run, jobs, on_gpu=dev == "cuda", desc="runs", progress=progress),
+            strict=True,
+        )
+    )
     grid = [done[j] for j in grid_jobs]
     repeats = [done[j] for j in rep_jobs]
     fit = fit_surface(grid, cfg.bootstrap, cfg.seed)
     rep_epochs = [ep for ep in cfg.repeat_epochs for _ in range(cfg.seeds)]
+    small, large = min(cfg.budgets), max(cfg.budgets)
+    at = {d: [r for r in grid if r.unique == d] for d in (small, large)}
+    evidence = Evidence(
+        small_budget=small,
+        large_budget=large,
+        slope_small=seed_slopes(at[small], "best_val", cfg.upper_sizes),
+        slope_large=seed_slopes(at[large], "best_val", cfg.upper_sizes),
+        train_slope_small=seed_slopes(at[small], "final_train", cfg.upper_sizes),
+        repetition_penalty=repetition_penalty(repeats, rep_epochs),
+        most_epochs=max(cfg.repeat_epochs),
+    )
     return Result(
+        evidence,
         len(text.vocabulary),
         len(text.train),
         text.validation_documents,

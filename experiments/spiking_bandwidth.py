@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from experiments import information as info
-from experiments import parallel
+from experiments.common import information as info
+from experiments.common import parallel
+from experiments.common.progress import Progress, silent
+from experiments.common.stats import Estimate, t_interval
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,26 @@ class TaskPoint:
     spikes: float  # spikes per inference (input and hidden), mean over seeds
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Every number the verdict reads, each with its interval and the samples it rests on."""
+
+    bits_per_spike: Estimate  # information per spike of the LIF neuron (direct method)
+    entropy_per_spike: float  # what the spike train itself could carry per spike: its entropy ÷ spikes
+    bf16_bits: int  # what one bfloat16 activation carries
+    efficiency: Estimate  # information ÷ entropy of the spike train
+    timing_share: Estimate  # share of the information that timing adds beyond the spike count
+    shuffled_share: Estimate  # the same share with spikes shuffled within words (timing destroyed)
+    ann_accuracy: Estimate  # the conventional network on digits
+    first_accuracy: Estimate  # the rate-coded SNN at the fewest time steps
+    last_accuracy: Estimate  # … and at the most
+    first_steps: int
+    last_steps: int
+
+
 @dataclass
 class Result:
+    evidence: Evidence
     windows: list[int]
     capacity: dict[str, list[float]]  # code -> bits per window, for each window length
     dead_bins: int
@@ -191,7 +211,7 @@ def _job(args: tuple) -> tuple[float, float]:
     return train_task(encoding, steps, cfg, seed, dev)
 
 
-def run(cfg: Config) -> Result:
+def run(cfg: Config, progress: Progress = silent) -> Result:
     import torch
 
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -216,7 +236,11 @@ def run(cfg: Config) -> Result:
     ] + [("ann", 1, cfg, cfg.seed + k, str(dev)) for k in range(cfg.seeds)]
     jobs.sort(key=lambda j: -j[1])  # longest first, so the two workers finish together
     done = dict(
-        zip(jobs, parallel.run_all(_job, jobs, on_gpu=dev.type == "cuda", desc="networks"), strict=True)
+        zip(
+            jobs,
+            parallel.run_all(_job, jobs, on_gpu=dev.type == "cuda", desc="networks", progress=progress),
+            strict=True,
+        )
     )
     tasks = []
     for steps in cfg.steps:
@@ -225,7 +249,36 @@ def run(cfg: Config) -> Result:
             tasks.append(TaskPoint(e, steps, [a for a, _ in runs], float(np.mean([n for _, n in runs]))))
     ann = [done[("ann", 1, cfg, cfg.seed + k, str(dev))][0] for k in range(cfg.seeds)]
     tasks.append(TaskPoint("ann", 1, ann, 0.0))
+    rate_hz = p * 1000 / cfg.bin_ms
+    by_steps = {t.steps: t for t in tasks if t.encoding == "rate"}
+    groups = "t-interval over disjoint groups of trials"
+
+    def share(code: str) -> Estimate:
+        pairs = zip(information[code].groups, information["count"].groups, strict=True)
+        return t_interval([(f - c) / f for f, c in pairs], groups)
+
+    pattern = information["pattern"]
+    evidence = Evidence(
+        bits_per_spike=Estimate(
+            pattern.limit_bits_per_s / rate_hz,
+            pattern.limit_lo / rate_hz,
+            pattern.limit_hi / rate_hz,
+            groups,
+            len(pattern.groups),
+        ),
+        entropy_per_spike=total / rate_hz,
+        bf16_bits=16,
+        efficiency=t_interval([g / total for g in pattern.groups], groups),
+        timing_share=share("pattern"),
+        shuffled_share=share("shuffled"),
+        ann_accuracy=t_interval(ann, "t-interval over seeds"),
+        first_accuracy=t_interval(by_steps[min(cfg.steps)].accuracy, "t-interval over seeds"),
+        last_accuracy=t_interval(by_steps[max(cfg.steps)].accuracy, "t-interval over seeds"),
+        first_steps=min(cfg.steps),
+        last_steps=max(cfg.steps),
+    )
     return Result(
+        evidence,
         list(cfg.windows),
         capacity,
         cfg.dead_bins,

