@@ -12,24 +12,23 @@ from __future__ import annotations
 import pytest
 
 from kanguri import registry, runner
-from kanguri.claim import Claim
-from kanguri.rule import Rule, placeholders
+from kanguri.rule import Falsification, Rule, placeholders
 
 CLAIMS = registry.implemented()
 TESTABLE = [c for c in CLAIMS if registry.load(c).falsify is not None]
 
 
-def _claim(cid: str) -> tuple[Claim, Rule, Rule]:
+def _claim(cid: str) -> tuple[Falsification, Rule, Rule]:
     claim = registry.load(cid)
-    assert claim.rule is not None and claim.control is not None
-    return claim, claim.rule, claim.control
+    assert claim.rule is not None and claim.control is not None and claim.falsify is not None
+    return claim.falsify, claim.rule, claim.control
 
 
 # --- falsifiability -----------------------------------------------------------------------------
 @pytest.mark.parametrize("cid", TESTABLE)
 def test_supporting_evidence_supports(cid):
-    claim, rule, control = _claim(cid)
-    ev = claim.falsify.supporting()
+    falsify, rule, control = _claim(cid)
+    ev = falsify.supporting()
     assert rule.outcomes(ev) == dict.fromkeys(rule.checks, True), "synthetic supporting evidence must pass"
     assert rule.decide(ev).verdict == "supported"
     assert control.decide(ev).verdict == "not-supported", "the control must reject the supporting case"
@@ -37,16 +36,16 @@ def test_supporting_evidence_supports(cid):
 
 @pytest.mark.parametrize("cid", TESTABLE)
 def test_null_result_is_not_supported(cid):
-    claim, rule, _ = _claim(cid)
-    decision = rule.decide(claim.falsify.null())
+    falsify, rule, _ = _claim(cid)
+    decision = rule.decide(falsify.null())
     assert decision.verdict == "not-supported", f"{cid}: a null result gave {decision.verdict}"
 
 
 @pytest.mark.parametrize("cid", TESTABLE)
 def test_every_check_flips_on_its_own(cid):
-    claim, rule, _ = _claim(cid)
-    for name, flip in claim.falsify.flips.items():
-        outcomes = rule.outcomes(flip(claim.falsify.supporting()))
+    falsify, rule, _ = _claim(cid)
+    for name, flip in falsify.flips.items():
+        outcomes = rule.outcomes(flip(falsify.supporting()))
         expected = dict.fromkeys(rule.checks, True) | {name: False}
         assert outcomes == expected, f"{cid}: flipping {name!r} changed {outcomes}"
         assert rule.verdict(outcomes) != "supported"
@@ -54,9 +53,9 @@ def test_every_check_flips_on_its_own(cid):
 
 @pytest.mark.parametrize("cid", TESTABLE)
 def test_every_control_check_can_accept(cid):
-    claim, _, control = _claim(cid)
-    for name, flip in claim.falsify.control_flips.items():
-        outcomes = control.outcomes(flip(claim.falsify.supporting()))
+    falsify, _, control = _claim(cid)
+    for name, flip in falsify.control_flips.items():
+        outcomes = control.outcomes(flip(falsify.supporting()))
         expected = dict.fromkeys(control.checks, False) | {name: True}
         assert outcomes == expected, f"{cid}: control flip {name!r} changed {outcomes}"
         assert control.verdict(outcomes) == "supported", "an accepting control must read as too lax"
@@ -64,12 +63,12 @@ def test_every_control_check_can_accept(cid):
 
 @pytest.mark.parametrize("cid", TESTABLE)
 def test_messages_fill_in_both_languages(cid):
-    claim, rule, control = _claim(cid)
+    falsify, rule, control = _claim(cid)
     for r in (rule, control):
         for name, check in r.checks.items():
             for text in (check.yes, check.no):
                 assert placeholders(text.ja) == placeholders(text.en), f"{cid}.{name}: {text.en}"
-        for reason in r.decide(claim.falsify.supporting()).reasons + r.decide(claim.falsify.null()).reasons:
+        for reason in r.decide(falsify.supporting()).reasons + r.decide(falsify.null()).reasons:
             assert "{" not in reason.ja and "{" not in reason.en
 
 

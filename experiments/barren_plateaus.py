@@ -140,7 +140,7 @@ def _layered_state(theta, n: int, dev):
     gates = sv.ry(theta.reshape(-1)).reshape(b, layers, 2, n, 2, 2)
     state = sv.zero_state(b, n, dev)
     in_place = not theta.requires_grad
-    buf = torch.empty_like(state) if in_place else None
+    buf = torch.empty_like(state)  # scratch space for the in-place gates
     for layer in range(layers):
         for half, phase in ((0, even), (1, odd)):
             for q in range(n):
@@ -159,7 +159,7 @@ def cost_diagonals(n: int, dev) -> tuple[torch.Tensor, torch.Tensor]:
 
     glob = torch.zeros(2**n, dtype=torch.float64, device=dev)
     glob[0] = 1
-    local = sum((1 + sv.z_signs(n, j, dev)) / 2 for j in range(n)) / n
+    local = torch.stack([(1 + sv.z_signs(n, j, dev)) / 2 for j in range(n)]).mean(dim=0)
     return glob, local
 
 
@@ -173,7 +173,8 @@ def shallow_gradients(n: int, samples: int, seed: int, dev) -> tuple[np.ndarray,
 
     gen = _generator(seed)
     glob, local = cost_diagonals(n, dev)
-    g_out, l_out = [], []
+    g_out: list[np.ndarray] = []
+    l_out: list[np.ndarray] = []
     with torch.no_grad():
         for b in sv.chunks(samples, n, copies=2):
             theta = torch.rand((b, shallow_layers(n), 2, n), generator=gen, dtype=torch.float64) * 2 * math.pi
@@ -236,7 +237,9 @@ def mlp_gradients(width: int, depth: int, samples: int, seed: int) -> np.ndarray
         for w in weights[:-1]:
             h = torch.relu(w @ h)
         (weights[-1] @ h).sum().backward()
-        out.append(float(weights[0].grad[0, 0]))
+        grad = weights[0].grad
+        assert grad is not None
+        out.append(float(grad[0, 0]))
     return np.array(out)
 
 
@@ -301,16 +304,16 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         return variance_decay(list(x), draws, fit_from, cfg.bootstrap, cfg.seed + k)
 
     training = {o: train(cfg, o, dev) for o in ("global", "local")}
-    g_, l_ = training["global"], training["local"]
-    table = [[g_.stuck, g_.runs - g_.stuck], [l_.stuck, l_.runs - l_.stuck]]
+    tg, tl = training["global"], training["local"]
+    table = [[tg.stuck, tg.runs - tg.stuck], [tl.stuck, tl.runs - tl.stuck]]
     evidence = Evidence(
         deep_random=series(deep, 1),
         shallow_global=series(glob, 3),
         shallow_local=series(local, 4),
         fixed_depth=series(fixed, 2),
         mlp=series(mlp, 5, x=widths, fit_from=widths[0]),
-        stuck_global=wilson(g_.stuck, g_.runs),
-        stuck_local=wilson(l_.stuck, l_.runs),
+        stuck_global=wilson(tg.stuck, tg.runs),
+        stuck_local=wilson(tl.stuck, tl.runs),
         stall_p=float(fisher_exact(table, alternative="greater").pvalue),
         check_max_error=check_against_lightning(cfg),
     )

@@ -215,7 +215,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     import torch
 
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    capacity = {
+    capacity: dict[str, list[float]] = {
         k: [] for k in ("count", "latency", "pattern", "refractory", "population", "population_pattern")
     }
     for t in cfg.windows:

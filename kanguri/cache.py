@@ -78,7 +78,8 @@ def key(claim_id: str, profile: str, config: Any, seed: int) -> str:
     files = source_closure(module) + list(ENGINE_SOURCES) + ([sources] if sources.is_file() else [])
     for f in files:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    params = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else config
+    is_config = dataclasses.is_dataclass(config) and not isinstance(config, type)
+    params = dataclasses.asdict(config) if is_config else config
     meta = {
         "format": RECORD_FORMAT,
         "profile": profile,

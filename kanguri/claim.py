@@ -17,6 +17,7 @@ Three kinds of claim:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
@@ -47,6 +48,14 @@ class Anchor(BaseModel):
     url: str = Field(pattern=r"^https?://")
     theirs: L  # their statement or number, in our words
     ours: str | None = None  # name of the report value we put beside it
+    # where the number stands and when we checked it; without them the page marks the anchor unverified
+    locator: str | None = None  # page, table, figure, or section
+    quote: str | None = None  # the figure or sentence as printed
+    checked: datetime.date | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.locator is not None and self.quote is not None and self.checked is not None
 
 
 class Claim(BaseModel):
@@ -134,7 +143,7 @@ def define(
     statement: L,
     question: L,
     anchors: list[Anchor],
-    experiment: Callable[[C], R] | None = None,
+    experiment: Callable[..., R] | None = None,  # run(cfg, [progress=…, data_dir=…, inputs=…])
     profiles: Mapping[str, C] | None = None,
     rule: Rule[Any] | None = None,
     control: Rule[Any] | None = None,

@@ -29,7 +29,7 @@ STYLE = {
 
 
 def render(fig: Figure, lang: Lang, path: Path) -> None:
-    with matplotlib.rc_context(STYLE), warnings.catch_warnings():
+    with matplotlib.rc_context(STYLE), warnings.catch_warnings():  # type: ignore[arg-type]
         warnings.simplefilter("ignore")  # glyph warnings: layout only, the browser draws the text
         f = MplFigure(figsize=(6.4, 4.0))
         ax = f.subplots()

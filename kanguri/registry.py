@@ -27,7 +27,8 @@ class Entry:
     id: str
     section: str
     kind: str
-    title: L
+    title: L  # short: the nav, the page heading, the index
+    summary: L  # the claim in one sentence
     implemented: bool
 
 
@@ -41,8 +42,8 @@ def catalogue() -> tuple[dict[str, L], tuple[Entry, ...]]:
         if item["section"] not in sections:
             raise ClaimError(f"catalogue: claim {item['id']}: unknown section {item['section']!r}")
         implemented = (claims_dir() / f"{module_name(item['id'])}.py").exists()
-        title = L(ja=item["ja"], en=item["en"])
-        entries.append(Entry(item["id"], item["section"], item["kind"], title, implemented))
+        title, summary = L(**item["title"]), L(**item["claim"])
+        entries.append(Entry(item["id"], item["section"], item["kind"], title, summary, implemented))
     return sections, tuple(entries)
 
 

@@ -73,6 +73,8 @@ T = {  # fixed phrases of the generated parts
     "quote": L(ja="引用", en="Quote"),
     "checked": L(ja="確認日", en="Checked"),
     "unverified": L(ja="未確認（判定を単独では決めない）", en="unverified (decides nothing on its own)"),
+    "unverified_anchor": L(ja="原典で未確認", en="not yet checked against the source"),
+    "as_printed": L(ja="原典の箇所と記載", en="Where, as printed"),
     "for": L(ja="支持する事実", en="For"),
     "against": L(ja="反する事実", en="Against"),
     "side": L(ja="立場", en="Side"),
@@ -101,10 +103,27 @@ def fmt_number(x: float | None, lang: Lang, digits: int = 3) -> str:
         return "0"
     exp = math.floor(math.log10(abs(x)))
     if not -3 <= exp < 6:
-        mant = x / 10**exp
-        return f"{format_decimal(mant, format='0.' + '0' * (digits - 1), locale=lang)}×10<sup>{exp}</sup>"
+        mant = format_decimal(x / 10**exp, format="0." + "0" * (digits - 1), locale=lang)
+        return minus(f"{mant} × 10{str(exp).translate(SUPERSCRIPT)}")
     decimals = max(0, digits - 1 - exp)
-    return format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=lang)
+    return minus(format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=lang))
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def minus(text: str) -> str:
+    """A true minus sign (U+2212) for negative numbers, as typesetting expects."""
+    return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", text)
+
+
+def fmt_exact(x: float, lang: Lang) -> str:
+    """A constant as written in the code (0.5, 0.05, 1 × 10⁻⁶), not rounded to significant digits."""
+    if x != 0 and not 1e-3 <= abs(x) < 1e6:
+        exp = math.floor(math.log10(abs(x)))
+        mant = format_decimal(x / 10**exp, format="0.###", locale=lang)
+        return minus(f"{mant} × 10{str(exp).translate(SUPERSCRIPT)}")
+    return minus(format_decimal(x, format="#,##0.########", locale=lang))
 
 
 def fmt_value(v: Value, lang: Lang) -> str:
@@ -191,9 +210,7 @@ class PageContext:
         if name not in found:
             raise KeyError(f"claim {self.claim_id}: no threshold {name!r}; it has {sorted(found)}")
         x = found[name]
-        if percent:
-            return f"{fmt_number(100 * x, self.lang, 2)}%"
-        return fmt_number(x, self.lang, 3) if x != int(x) else fmt_number(int(x), self.lang)
+        return f"{fmt_exact(100 * x, self.lang)}%" if percent else fmt_exact(x, self.lang)
 
     def sources(self) -> str:
         """The cited inputs of a sourced claim: value or range as printed, source, locator, quote, date."""
@@ -274,6 +291,15 @@ class PageContext:
             raise KeyError(f"claim {claim_id or self.claim_id}: no value named {name!r}")
         return fmt_value(rep.values[name], self.lang)
 
+    def covers(self, name: str, x: float) -> bool:
+        """Whether the value's 95% interval contains ``x``: lets a page's words follow its numbers."""
+        rep = self._report()
+        if rep is None:
+            return False
+        v = rep.values[name]
+        lo, hi = (v.value, v.value) if v.lo is None or v.hi is None else (v.lo, v.hi)
+        return lo <= x <= hi
+
     def table(self, name: str) -> str:
         rep = self._report()
         if rep is None:
@@ -287,7 +313,7 @@ class PageContext:
         if rep is None:
             return ""
         fig = rep.figures[name]
-        src = self.figure_url(self.claim_id, r["figures"][name][self.lang])
+        src = self.figure_url(self._id(), r["figures"][name][self.lang])
         alt = html.escape(fig.title(self.lang), quote=True)
         return (
             f'<figure class="kg-figure" markdown="0"><img src="{src}" alt="{alt}" loading="lazy">'
@@ -299,8 +325,18 @@ class PageContext:
         rows = []
         for a in claim.anchors:
             ours = self.value(a.ours) if a.ours else "—"
-            rows.append([f"[{html.escape(a.cite)}]({a.url})", a.theirs(self.lang), ours])
-        return md_table([T["source"](self.lang), T["theirs"](self.lang), T["ours"](self.lang)], rows)
+            if a.verified:
+                where = f"{html.escape(a.locator or '')}: “{html.escape(a.quote or '')}” ({a.checked})"
+            else:
+                where = f"⚠ {T['unverified_anchor'](self.lang)}"
+            rows.append([f"[{html.escape(a.cite)}]({a.url})", a.theirs(self.lang), where, ours])
+        head = [
+            T["source"](self.lang),
+            T["theirs"](self.lang),
+            T["as_printed"](self.lang),
+            T["ours"](self.lang),
+        ]
+        return md_table(head, rows)
 
     def provenance(self) -> str:
         r, lang = self._record(), self.lang
@@ -443,7 +479,9 @@ _BLOCK = re.compile(r"{%-?\s*block\s+(\w+)\s*-?%}.*?{%-?\s*endblock(?:\s+\w+)?\s
 
 
 class _Skeleton(jinja2.BaseLoader):
-    def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, None, Callable[[], bool]]:
         if template != "claim":
             raise jinja2.TemplateNotFound(template)
         return CLAIM_SKELETON, None, lambda: True
@@ -469,6 +507,36 @@ def claim_page_template(markdown: str, where: str) -> str:
     return '{% extends "claim" %}' + markdown
 
 
+_CJK = "[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+_ENDS_CJK = re.compile(_CJK + "$")
+_STARTS_CJK = re.compile(r"\s*" + _CJK)
+_BLOCK_START = re.compile(r"\s*([-*+] |\d+\. |#|\||!!!|```|<)")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join a wrapped line to the previous one without a space when both sides are Japanese.
+
+    A newline inside a paragraph becomes a space in HTML, which Japanese text does not have. Lists, headings,
+    tables, admonitions and code blocks keep their line structure.
+    """
+    out: list[str] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif (
+            not fenced
+            and out
+            and _ENDS_CJK.search(out[-1])
+            and _STARTS_CJK.match(line)
+            and not _BLOCK_START.match(line)
+        ):
+            out[-1] += line.lstrip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def render_page(markdown: str, ctx: PageContext, where: str = "page") -> str:
     """Render a page template; every public method of the context is a template function.
 
@@ -479,7 +547,8 @@ def render_page(markdown: str, ctx: PageContext, where: str = "page") -> str:
     if ctx.claim_id is not None:
         names["kind"] = registry.load(ctx.claim_id).kind
         markdown = claim_page_template(markdown, where)
-    return ENV.from_string(markdown).render(**names)
+    text = ENV.from_string(markdown).render(**names)
+    return join_cjk_lines(text) if ctx.lang == "ja" else text
 
 
 def relative(target: str, page_dir: str) -> str:

@@ -18,6 +18,7 @@ rule can fail: a null result must give ``not-supported`` and every check must be
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,11 @@ def placeholders(text: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _minus(text: str) -> str:
+    """Negative numbers get a true minus sign (U+2212), as on the rest of the page."""
+    return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", text)
+
+
 @dataclass(frozen=True)
 class Check(Generic[E]):
     """One sub-check of a rule: the facts it reads, the comparison, and one sentence per outcome."""
@@ -68,7 +74,8 @@ class Check(Generic[E]):
         facts = self.facts(evidence)
         held = bool(self.holds(facts))
         text = self.yes if held else self.no
-        return held, L(ja=text.ja.format(**facts), en=text.en.format(**facts)), facts
+        filled = L(ja=_minus(text.ja.format(**facts)), en=_minus(text.en.format(**facts)))
+        return held, filled, facts
 
 
 def graded(outcomes: Mapping[str, bool]) -> Verdict:

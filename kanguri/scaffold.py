@@ -190,11 +190,11 @@ claim = define(
 )
 '''
 
-SOURCES = '''# Cited inputs of {id}. Every entry: the source, a locator, a short quote (or the figure as printed), the
+SOURCES = """# Cited inputs of {id}. Every entry: the source, a locator, a short quote (or the figure as printed), the
 # date it was checked, and verified: false when it could not be checked against the source itself.
-{body}'''
+{body}"""
 
-SOURCES_VALUES = '''values:
+SOURCES_VALUES = """values:
   todo_input:
     label: {{ja: "TODO：入力", en: "TODO: input"}}
     low: 1.0
@@ -206,9 +206,9 @@ SOURCES_VALUES = '''values:
       checked: 2026-01-01
       url: "https://example.org"
       verified: false
-'''
+"""
 
-SOURCES_EVIDENCE = '''evidence:
+SOURCES_EVIDENCE = """evidence:
   - side: for
     fact: {{ja: "TODO：主張を支持する事実", en: "TODO: a fact for the claim"}}
     citation:
@@ -227,14 +227,14 @@ SOURCES_EVIDENCE = '''evidence:
       checked: 2026-01-01
       url: "https://example.org"
       verified: false
-'''
+"""
 
 PAGE = {
-    "ja": "{{% block method %}}\nTODO：方法。数値は {{{{ param(\"samples\") }}}} のように記録から呼び出します。\n"
-    "{{% endblock %}}\n\n{{% block result %}}\n{{{{ value(\"effect\") }}}}\n{{% endblock %}}\n\n"
+    "ja": '{{% block method %}}\nTODO：方法。数値は {{{{ param("samples") }}}} のように記録から呼び出します。\n'
+    '{{% endblock %}}\n\n{{% block result %}}\n{{{{ value("effect") }}}}\n{{% endblock %}}\n\n'
     "{{% block caveats %}}\n- TODO：この実験が示さないこと。\n{{% endblock %}}\n",
-    "en": "{{% block method %}}\nTODO: the method. Numbers come from the record, e.g. {{{{ param(\"samples\") }}}}.\n"
-    "{{% endblock %}}\n\n{{% block result %}}\n{{{{ value(\"effect\") }}}}\n{{% endblock %}}\n\n"
+    "en": '{{% block method %}}\nTODO: the method. Numbers come from the record, e.g. {{{{ param("samples") }}}}.\n'
+    '{{% endblock %}}\n\n{{% block result %}}\n{{{{ value("effect") }}}}\n{{% endblock %}}\n\n'
     "{{% block caveats %}}\n- TODO: what this experiment does not show.\n{{% endblock %}}\n",
 }
 OPINION_PAGE = {
@@ -246,7 +246,7 @@ OPINION_PAGE = {
 def files_for(claim_id: str) -> dict[Path, str]:
     e = registry.entry(claim_id)
     mod = module_name(claim_id)
-    fill = dict(id=claim_id, mod=mod, ja=e.title.ja, en=e.title.en)
+    fill = dict(id=claim_id, mod=mod, ja=e.summary.ja, en=e.summary.en)
     pages = OPINION_PAGE if e.kind == "opinion" else PAGE
     files = {
         claims_dir() / f"{mod}.py": (OPINION if e.kind == "opinion" else CLAIM).format(**fill),
@@ -258,7 +258,9 @@ def files_for(claim_id: str) -> dict[Path, str]:
     if e.kind == "sourced":
         files[claims_dir() / f"{mod}.sources.yml"] = SOURCES.format(id=claim_id, body=SOURCES_VALUES.format())
     if e.kind == "opinion":
-        files[claims_dir() / f"{mod}.sources.yml"] = SOURCES.format(id=claim_id, body=SOURCES_EVIDENCE.format())
+        files[claims_dir() / f"{mod}.sources.yml"] = SOURCES.format(
+            id=claim_id, body=SOURCES_EVIDENCE.format()
+        )
     return files
 
 
@@ -269,7 +271,9 @@ def add_to_nav(claim_id: str, mkdocs_yml: Path) -> bool:
     if entry in text or not re.search(r"^nav:", text, re.M):  # without a nav, mkdocs lists every page
         return False
     lines = text.splitlines(keepends=True)
-    last = max((i for i, ln in enumerate(lines) if re.match(r"\s*- claims/[a-z0-9-]+\.md\s*$", ln)), default=None)
+    last = max(
+        (i for i, ln in enumerate(lines) if re.match(r"\s*- claims/[a-z0-9-]+\.md\s*$", ln)), default=None
+    )
     if last is None:
         raise ClaimError(f"{mkdocs_yml.name}: no claim pages in the nav to add {entry} beside")
     indent = lines[last][: len(lines[last]) - len(lines[last].lstrip())]

@@ -27,7 +27,10 @@ def test_catalogue_and_labels_are_complete():
     sections, entries = registry.catalogue()
     assert len(entries) == 18 and len({e.id for e in entries}) == 18
     for e in entries:
-        assert e.title.ja and e.title.en and e.section in sections
+        assert e.title.ja and e.title.en and e.summary.ja and e.summary.en and e.section in sections
+        assert len(e.title.en) <= 40 and len(e.title.ja) <= 20, (
+            f"{e.id}: titles are short; the claim is the sentence"
+        )
     for table in (render.VERDICT_LABEL, render.KIND_LABEL, render.T):
         for label in table.values():
             assert label.ja.strip() and label.en.strip()

@@ -4,6 +4,7 @@ import functools
 import http.server
 import shutil
 import threading
+from functools import partial
 
 import pytest
 from selenium import webdriver
@@ -24,8 +25,12 @@ def base_url(tmp_path_factory):
     site = tmp_path_factory.mktemp("browser-site")
     proc = mkdocs_build(REPO, site)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
@@ -79,11 +84,7 @@ def test_claim_page_renders(driver, base_url, prefix, lang, heading):
     assert len(images) >= 3
     for img in images:
         driver.execute_script("arguments[0].scrollIntoView()", img)
-        WebDriverWait(driver, 10).until(
-            lambda d, i=img: d.execute_script(
-                "return arguments[0].complete && arguments[0].naturalWidth > 0", i
-            )
-        )
+        WebDriverWait(driver, 10).until(partial(_loaded, img=img))
         assert f".{lang}.svg" in img.get_attribute("src")
     assert _severe(driver) == []
 
@@ -124,3 +125,7 @@ def test_search_finds_the_claim(driver, base_url, prefix, query):
         )
     )
     assert _severe(driver) == []
+
+
+def _loaded(driver: webdriver.Chrome, img: object) -> bool:
+    return bool(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img))

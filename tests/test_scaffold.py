@@ -21,7 +21,11 @@ def scaffolded(tmp_path):
     env = os.environ | {"KANGURI_ROOT": str(root), "KANGURI_CACHE": str(tmp_path / "cache")}
     for cid in ("toy-scaffold", "toy-sourced", "toy-planned"):
         new = subprocess.run(
-            [sys.executable, "-m", "kanguri.cli", "new", cid], cwd=root, env=env, capture_output=True, text=True
+            [sys.executable, "-m", "kanguri.cli", "new", cid],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         assert new.returncode == 0, new.stderr
         assert "created" in new.stdout and "not-testable" in new.stdout
@@ -31,7 +35,16 @@ def scaffolded(tmp_path):
 def test_scaffolds_pass_the_claim_tests(scaffolded):
     root, env = scaffolded
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "claims/", "-q", "-p", "no:cacheprovider", "--import-mode=importlib"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "claims/",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+        ],
         cwd=root,
         env=env,
         capture_output=True,

@@ -12,11 +12,16 @@ CATALOGUE = """\
 sections:
   quantum: {ja: 量子, en: Quantum}
 claims:
-  - {id: toy-mean, section: quantum, kind: experiment, ja: 平均はゼロに近い, en: The mean is near zero}
-  - {id: toy-other, section: quantum, kind: experiment, ja: もう一つの主張, en: Another claim}
-  - {id: toy-planned, section: quantum, kind: opinion, ja: 準備中の主張, en: A planned claim}
-  - {id: toy-sourced, section: quantum, kind: sourced, ja: 出典のある主張, en: A sourced claim}
-  - {id: toy-scaffold, section: quantum, kind: experiment, ja: 足場だけの主張, en: A scaffolded claim}
+  - {id: toy-mean, section: quantum, kind: experiment, title: {ja: 平均, en: The mean},
+     claim: {ja: 平均はゼロに近い, en: The mean is near zero}}
+  - {id: toy-other, section: quantum, kind: experiment, title: {ja: もう一つ, en: Another},
+     claim: {ja: もう一つの主張, en: Another claim}}
+  - {id: toy-planned, section: quantum, kind: opinion, title: {ja: 準備中, en: Planned},
+     claim: {ja: 準備中の主張, en: A planned claim}}
+  - {id: toy-sourced, section: quantum, kind: sourced, title: {ja: 出典, en: Sourced},
+     claim: {ja: 出典のある主張, en: A sourced claim}}
+  - {id: toy-scaffold, section: quantum, kind: experiment, title: {ja: 足場, en: Scaffold},
+     claim: {ja: 足場だけの主張, en: A scaffolded claim}}
 """
 
 EXPERIMENT = """

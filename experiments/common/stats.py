@@ -40,7 +40,7 @@ def percentile_interval(value: float, boots: np.ndarray, method: str, n: int) ->
     return Estimate(float(value), float(lo), float(hi), method, n)
 
 
-def loglog_slope(x: Sequence[float], y: Sequence[float]) -> float:
+def loglog_slope(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
