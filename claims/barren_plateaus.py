@@ -306,6 +306,67 @@ def report(r: exp.Result) -> Report:
             label=L(ja="幅の比", en="width ratio"), value=int(ev.mlp.x[-1] / ev.mlp.x[0])
         ),
     }
+    values |= {
+        "kappa_second": Value.of(
+            L(ja="別の乱数での κ（深いランダム回路）", en="κ from independent circuits (deep random)"),
+            kappa(r.deep_second_seed),
+        ),
+        "depth_ratio": Value.of(
+            L(ja="深さを 2 倍にしたときの分散の比", en="variance ratio at twice the depth"), r.depth_ratio
+        ),
+        "depth_check_n": Value(
+            label=L(ja="深さを確かめた n", en="n of the depth check"), value=r.depth_check_qubits
+        ),
+    }
+    closed = [exp.two_design_variance(int(n)) for n in ev.deep_random.x]
+    ratio = Figure(
+        title=L(ja="測定した分散 ÷ 2-デザインの理論値", en="Measured variance ÷ the 2-design value"),
+        caption=L(
+            ja="深いランダム回路の分散を、閉じた式 N/(3(N²−1))（N = 2ⁿ）で割った値。帯はブートストラップ 95% 区間。1 なら 2-デザインと一致。",
+            en="The deep random circuits' variance divided by the closed form N/(3(N²−1)), N = 2ⁿ. Bands are 95% "
+            "bootstrap intervals; 1 means agreement with a 2-design.",
+        ),
+        xlabel=L(ja="量子ビット数 n", en="qubits n"),
+        ylabel=L(ja="測定値 ÷ 理論値", en="measured ÷ closed form"),
+        series=[
+            Series(
+                label=L(ja="深いランダム回路", en="deep random"),
+                x=ev.deep_random.x,
+                y=[v / c for v, c in zip(ev.deep_random.var, closed, strict=True)],
+                lo=[v / c for v, c in zip(ev.deep_random.lo, closed, strict=True)],
+                hi=[v / c for v, c in zip(ev.deep_random.hi, closed, strict=True)],
+            ),
+            Series(
+                label=L(ja="2-デザイン", en="2-design"),
+                x=[ev.deep_random.x[0], ev.deep_random.x[-1]],
+                y=[1, 1],
+                style="fit",
+            ),
+        ],
+    )
+    windows = Table(
+        caption=L(
+            ja="当てはめる範囲（n の下限）ごとの κ と、指数モデルがべき乗則に勝った割合",
+            en="κ for each fit window (the smallest n fitted), and how often the exponential model beat the power law",
+        ),
+        columns=[
+            L(ja="系列", en="series"),
+            L(ja="n の下限", en="from n"),
+            L(ja="κ", en="κ"),
+            L(ja="95% 下限", en="95% lower"),
+            L(ja="95% 上限", en="95% upper"),
+            L(ja="指数モデルが勝った割合", en="exponential preferred"),
+        ],
+        rows=[
+            [
+                names[w.series],
+                w.fit_from,
+                *(-x / math.log(2) for x in (w.rate.value, w.rate.hi, w.rate.lo)),
+                w.exp_share,
+            ]
+            for w in r.windows
+        ],
+    )
     table = Table(
         caption=L(
             ja="勾配の分散 Var[∂C/∂θ₁]（ランダムな回路 1 系列あたりの標本分散）",
@@ -379,8 +440,8 @@ def report(r: exp.Result) -> Report:
     )
     return Report(
         values=values,
-        tables={"variance": table},
-        figures={"variance": variance, "training": training, "mlp": mlp},
+        tables={"variance": table, "windows": windows},
+        figures={"variance": variance, "ratio": ratio, "training": training, "mlp": mlp},
     )
 
 
@@ -409,8 +470,9 @@ claim = define(
             bootstrap=1000,
         ),
         "site": exp.Config(
-            qubits=(2, 4, 6, 8, 10, 12, 14),
-            samples=2000,
+            qubits=(2, 4, 6, 8, 10, 12),
+            samples=1000,
+            depth_check_qubits=10,
             train_runs=20,
             train_steps=60,
             mlp_widths=(16, 32, 64, 128, 256, 512),
@@ -419,6 +481,7 @@ claim = define(
         "full": exp.Config(
             qubits=(2, 4, 6, 8, 10, 12, 14, 16, 18),
             samples=10_000,
+            depth_check_qubits=14,
             train_qubits=10,
             train_runs=50,
             train_steps=200,

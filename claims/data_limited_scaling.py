@@ -159,8 +159,15 @@ falsify = Falsification(
 def _mean_by(runs, key) -> dict:
     out: dict = {}
     for x in runs:
-        out.setdefault(key(x), []).append(x.best_val)
+        out.setdefault(key(x), []).append(x.test_loss)
     return {k: float(np.mean(v)) for k, v in sorted(out.items())}
+
+
+STOPPED = {
+    "early": L(ja="改善が止まった", en="stopped improving"),
+    "settled": L(ja="収束", en="settled"),
+    "cap": L(ja="上限", en="cap"),
+}
 
 
 def report(r: exp.Result) -> Report:
@@ -175,25 +182,11 @@ def report(r: exp.Result) -> Report:
         "slope_small": Value.of(L(ja="少ないデータでの傾き", en="slope, least data"), ev.slope_small),
         "slope_large": Value.of(L(ja="多いデータでの傾き", en="slope, most data"), ev.slope_large),
         "train_slope_small": Value.of(L(ja="訓練損失の傾き", en="training-loss slope"), ev.train_slope_small),
-        "alpha": Value(
-            label=L(ja="α（N の指数）", en="α (exponent of N)"),
-            value=f.alpha,
-            lo=f.alpha_lo,
-            hi=f.alpha_hi,
-            digits=2,
-        ),
-        "beta": Value(
-            label=L(ja="β（D の指数）", en="β (exponent of D)"),
-            value=f.beta,
-            lo=f.beta_lo,
-            hi=f.beta_hi,
-            digits=2,
-        ),
+        "alpha": Value.of(L(ja="α（N の指数）", en="α (exponent of N)"), f.alpha, digits=2),
+        "beta": Value.of(L(ja="β（D の指数）", en="β (exponent of D)"), f.beta, digits=2),
         "e": Value(label=L(ja="E（下限の損失）", en="E (irreducible loss)"), value=f.e),
         "rmse": Value(label=L(ja="当てはめの誤差", en="fit RMSE"), value=f.rmse, digits=2),
-        "r_star": Value(
-            label=L(ja="R*（反復の効きの定数）", en="R* (repetition constant)"), value=r.r_star, digits=2
-        ),
+        "r_star": Value.of(L(ja="R*（反復の効きの定数）", en="R* (repetition constant)"), r.r_star, digits=2),
         "penalty": Value(
             label=L(ja="反復による損失の増加", en="loss increase from repetition"),
             value=ev.repetition_penalty.value,
@@ -259,7 +252,7 @@ def report(r: exp.Result) -> Report:
             )
         ],
     )
-    p = [f.e, math.log(f.a), f.alpha, math.log(f.b), f.beta]
+    p = [f.e, math.log(f.a), f.alpha.value, math.log(f.b), f.beta.value]
     fit_fig = Figure(
         title=L(
             ja="当てはめた曲面 L(N, D) と測定値", en="The fitted surface L(N, D) against the measurements"
@@ -292,7 +285,7 @@ def report(r: exp.Result) -> Report:
     )
     epochs = sorted(set(r.repeat_epochs))
     rep_loss = [
-        float(np.mean([x.best_val for x, e in zip(r.repeats, r.repeat_epochs, strict=True) if e == ep]))
+        float(np.mean([x.test_loss for x, e in zip(r.repeats, r.repeat_epochs, strict=True) if e == ep]))
         for ep in epochs
     ]
     n_rep = r.repeats[0].params
@@ -326,12 +319,14 @@ def report(r: exp.Result) -> Report:
             ),
             Series(
                 label=L(
-                    ja=f"予測（R* = {r.r_star:.2g}、本サイトの当てはめ）",
-                    en=f"prediction, R* = {r.r_star:.2g} (ours)",
+                    ja=f"予測（R* = {r.r_star.value:.2g}、本サイトの当てはめ）",
+                    en=f"prediction, R* = {r.r_star.value:.2g} (ours)",
                 ),
                 x=epochs,
                 y=[
-                    float(exp.chinchilla(p, n_rep, exp.effective_data(r.total_tokens / ep, ep, r.r_star)))
+                    float(
+                        exp.chinchilla(p, n_rep, exp.effective_data(r.total_tokens / ep, ep, r.r_star.value))
+                    )
                     for ep in epochs
                 ],
                 style="fit",
@@ -340,15 +335,24 @@ def report(r: exp.Result) -> Report:
     )
     table = Table(
         caption=L(
-            ja="最良の検証損失（nats/文字、シード平均）",
-            en="Best validation loss (nats per character, mean over seeds)",
+            ja="選んだチェックポイントのテスト損失（nats/文字、シード平均）",
+            en="Test loss at the picked checkpoint (nats per character, mean over seeds)",
         ),
         columns=[L(ja="N", en="N"), *[L(ja=f"D = {d:,}", en=f"D = {d:,}") for d in budgets]],
         rows=[[n] + [by_nd[(d, n)] for d in budgets] for n in sizes],
     )
+    stops = ("early", "settled", "cap")
+    stopping = Table(
+        caption=L(
+            ja="各実行の止まり方（実行数）：検証損失が改善しなくなった／収束した／ステップの上限",
+            en="How the runs stopped (counts): validation stopped improving / settled / step cap",
+        ),
+        columns=[L(ja="D", en="D"), *STOPPED.values()],
+        rows=[[d] + [sum(x.unique == d and x.stopped == k for x in r.grid) for k in stops] for d in budgets],
+    )
     return Report(
         values=values,
-        tables={"losses": table},
+        tables={"losses": table, "stopping": stopping},
         figures={"loss": loss_fig, "fit": fit_fig, "repetition": rep_fig},
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from experiments import parameter_shift_cost as exp
-from experiments.common.stats import Estimate, exact
+from experiments.common.stats import Estimate, exact, loglog_slope
 from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted
 from kanguri.claim import define
 from kanguri.rule import Verdict
@@ -210,8 +210,14 @@ def report(r: exp.Result) -> Report:
             label=L(ja="最大の P での誤差逆伝播の仕事量比", en="backprop work ratio at the largest P"),
             value=r.methods["backprop"].work_ratio[-1],
         ),
-        "shots_exponent": Value(
-            label=L(ja="総ショット数の指数", en="total-shots exponent"), value=s.exponent
+        "shots_exponent": Value.of(L(ja="総ショット数の指数", en="total-shots exponent"), s.exponent),
+        "shots_executions_exponent": Value(
+            label=L(ja="同じ範囲での実行回数の指数", en="executions exponent over the same P"),
+            value=loglog_slope(s.params, s.executions),
+        ),
+        "shots_spread_exponent": Value(
+            label=L(ja="成分のばらつき（分散）の指数", en="exponent of a component's variance"),
+            value=loglog_slope(s.params, [x**2 for x in s.sigma_at_shots]),
         ),
         "shots_total_max": Value(label=L(ja="総ショット数", en="total shots"), value=s.total_shots[-1]),
         "epsilon": Value(label=L(ja="勾配の精度 ε", en="gradient precision ε"), value=s.epsilon),
@@ -342,7 +348,7 @@ claim = define(
         "site": exp.Config(
             params=(4, 8, 16, 32, 64, 128, 256),
             timing_repeats=7,
-            shot_params=(4, 8, 16, 32, 64, 128),
+            shot_params=(4, 8, 16, 24, 32, 64),
             shot_repeats=64,
             mlp_widths=(16, 32, 64, 128, 256, 512, 1024, 2048),
         ),

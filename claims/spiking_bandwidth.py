@@ -199,6 +199,7 @@ def report(r: exp.Result) -> Report:
     ann = ev.ann_accuracy
     rate = [t for t in r.tasks if t.encoding == "rate"]
     rate_first, rate_last = rate[0], rate[-1]
+    ann_task = next(t for t in r.tasks if t.encoding == "ann")
     info_p, info_c = r.information["pattern"], r.information["count"]
     values = {
         "bits_per_spike": Value.of(L(ja="スパイクあたりのビット", en="bits per spike"), ev.bits_per_spike),
@@ -256,6 +257,52 @@ def report(r: exp.Result) -> Report:
         "steps_first": Value(label=L(ja="最少ステップ", en="fewest steps"), value=rate_first.steps),
         "seeds": Value(label=L(ja="シード数", en="seeds"), value=ann.n),
     }
+    info_bits = r.information["pattern"].limit_bits_per_s
+    values |= {
+        "bias_bits_per_s": Value(
+            label=L(ja="推定の偏り（刺激と無関係なスパイク）", en="estimator bias (stimulus-blind spikes)"),
+            value=r.bias_bits_per_s,
+            unit=L(ja="ビット/秒", en="bits/s"),
+        ),
+        "bias_share": Value(
+            label=L(ja="測った情報量に対する偏りの割合", en="bias as a share of the information"),
+            value=r.bias_bits_per_s / info_bits,
+            digits=2,
+        ),
+        "epochs_ann": Value(
+            label=L(ja="ANN の学習エポック数（平均）", en="ANN epochs trained (mean)"),
+            value=float(np.mean(ann_task.epochs)),
+            digits=2,
+        ),
+        "epochs_snn": Value(
+            label=L(
+                ja="最多ステップの SNN の学習エポック数（平均）",
+                en="SNN epochs trained at the most steps (mean)",
+            ),
+            value=float(np.mean(rate_last.epochs)),
+            digits=2,
+        ),
+    }
+    by_length = Table(
+        caption=L(
+            ja="語の長さごとのタイミングの割合と、その長さを外して外挿し直した割合",
+            en="Timing's share at each word length, and the extrapolated share with that length left out",
+        ),
+        columns=[
+            L(ja="語の長さ L（ビン）", en="word length L (bins)"),
+            L(ja="この L でのタイミングの割合", en="timing's share at this L"),
+            L(ja="この L を外した外挿", en="extrapolated without this L"),
+        ],
+        rows=[
+            [length, share, loo]
+            for length, share, loo in zip(
+                r.information["pattern"].lengths,
+                r.timing_share_by_length,
+                r.timing_share_leave_one_out,
+                strict=True,
+            )
+        ],
+    )
     capacity = Table(
         caption=L(
             ja=f"T ビンの窓 1 つで運べる最大のビット数（不応期 {r.dead_bins} ビン、集団は {r.neurons} ニューロン）。"
@@ -375,7 +422,7 @@ def report(r: exp.Result) -> Report:
     )
     return Report(
         values=values,
-        tables={"capacity": capacity, "tasks": tasks},
+        tables={"capacity": capacity, "tasks": tasks, "timing_by_length": by_length},
         figures={"capacity": cap_fig, "per_spike": per_spike, "information": info_fig, "accuracy": acc_fig},
     )
 
@@ -396,13 +443,14 @@ claim = define(
     ),
     experiment=exp.run,
     profiles={
-        "quick": exp.Config(trials=160, bins=2000, epochs=10, seeds=3, word_lengths=(2, 3, 4, 5)),
-        "site": exp.Config(epochs=15, seeds=3),
+        "quick": exp.Config(trials=160, bins=2000, epochs=30, patience=3, seeds=3, word_lengths=(2, 3, 4, 5)),
+        "site": exp.Config(seeds=5),
         "full": exp.Config(
             trials=1000,
             bins=20000,
             word_lengths=(2, 3, 4, 5, 6, 7, 8),
-            epochs=40,
+            epochs=200,
+            patience=10,
             seeds=10,
             hidden=128,
             info_groups=8,

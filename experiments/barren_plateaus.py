@@ -24,7 +24,7 @@ import numpy as np
 
 from experiments.common import statevector as sv
 from experiments.common.progress import Progress, silent
-from experiments.common.stats import DecaySeries, Estimate, variance_decay, wilson
+from experiments.common.stats import DecaySeries, Estimate, variance_decay, variance_ratio, wilson
 
 if TYPE_CHECKING:
     import torch
@@ -34,9 +34,11 @@ if TYPE_CHECKING:
 class Config:
     qubits: tuple[int, ...] = (2, 4, 6, 8, 10)
     samples: int = 200  # random circuits per n
-    depth_per_qubit: int = 10  # deep random circuits have L = depth_per_qubit · n layers
+    depth_per_qubit: int = 20  # L = 20n: at 10n the variance still fell when the depth doubled (n ≥ 8)
     fixed_depth: int = 2  # the shallow random series that stops being random enough
     fit_from: int = 4  # decay models are fitted for n ≥ fit_from
+    windows: tuple[int, ...] = (2, 4, 6)  # κ is also reported for fits from each of these n
+    depth_check_qubits: int = 8  # at this n, the variance is measured again at twice the depth
     train_qubits: int = 8
     train_runs: int = 20
     train_steps: int = 100
@@ -77,9 +79,23 @@ class Evidence:
     check_max_error: float  # largest |ours − lightning.qubit| over energies and gradients
 
 
+@dataclass(frozen=True)
+class WindowFit:
+    """κ of one series, fitted from a given n upwards: how much the answer depends on the window."""
+
+    series: str
+    fit_from: int
+    rate: Estimate  # slope of ln Var against n
+    exp_share: float
+
+
 @dataclass
 class Result:
     evidence: Evidence
+    windows: list[WindowFit]
+    deep_second_seed: DecaySeries  # the deep series again, from independent random circuits
+    depth_ratio: Estimate  # Var at twice the depth ÷ Var at the depth used, at depth_check_qubits
+    depth_check_qubits: int
     training: dict[str, Training]
     device: str
     layers_per_qubit: int  # deep random circuits: L = layers_per_qubit · n
@@ -91,6 +107,18 @@ def _generator(seed: int) -> torch.Generator:
     import torch
 
     return torch.Generator().manual_seed(seed)
+
+
+def two_design_variance(n: int) -> float:
+    """Var[∂⟨Z₀Z₁⟩/∂θ₁] if everything after the first rotation were a unitary 2-design.
+
+    For a 2-design U₊ and a traceless observable H, Var = Tr(H²)·Tr(A²) / (N² − 1) with N = 2ⁿ and
+    A = −(i/2)[P, ρ] the derivative of the state ρ before the rotation exp(−iθP/2). Here Tr(H²) = N, and for a
+    pure state Tr(A²) = (1 − ⟨P⟩²)/2. Qubit 0 starts in RY(π/4)|0⟩, so ⟨X⟩ = ⟨Z⟩ = 1/√2 and ⟨Y⟩ = 0: over the
+    random Pauli P, 1 − ⟨P⟩² averages 2/3. Hence Var = N / (3(N² − 1)), about 2^(−n)/3.
+    """
+    big_n = 2**n
+    return big_n / (3 * (big_n * big_n - 1))
 
 
 def mcclean_energies(paulis, theta, n: int, dev):
@@ -210,15 +238,15 @@ def train(cfg: Config, objective: str, dev) -> Training:
     h = np.array(history)
     final = h[-1]
     return Training(
-        n,
-        objective,
-        list(range(cfg.train_steps + 1)),
-        h.mean(axis=1).tolist(),
-        np.percentile(h, 10, axis=1).tolist(),
-        np.percentile(h, 90, axis=1).tolist(),
-        final.tolist(),
-        int((final >= 0.5).sum()),
-        cfg.train_runs,
+        qubits=n,
+        objective=objective,
+        steps=list(range(cfg.train_steps + 1)),
+        global_cost_mean=h.mean(axis=1).tolist(),
+        global_cost_lo=np.percentile(h, 10, axis=1).tolist(),
+        global_cost_hi=np.percentile(h, 90, axis=1).tolist(),
+        final_global_cost=final.tolist(),
+        stuck=int((final >= 0.5).sum()),
+        runs=cfg.train_runs,
     )
 
 
@@ -303,6 +331,20 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     def series(draws, k: int, x=cfg.qubits, fit_from=cfg.fit_from) -> DecaySeries:
         return variance_decay(list(x), draws, fit_from, cfg.bootstrap, cfg.seed + k)
 
+    n_check = cfg.depth_check_qubits
+    at_depth = deep[list(cfg.qubits).index(n_check)]
+    twice = deep_random_gradients(
+        n_check, 2 * cfg.depth_per_qubit * n_check, cfg.samples, cfg.seed + 3000, dev
+    )
+    second = [
+        deep_random_gradients(n, cfg.depth_per_qubit * n, cfg.samples, cfg.seed + 4000 + n, dev)
+        for n in progress(cfg.qubits, "second seed")
+    ]
+    windows = []
+    for name, draws in (("deep_random", deep), ("shallow_global", glob), ("shallow_local", local)):
+        for w in cfg.windows:
+            fit = series(draws, 10 + w, fit_from=w)
+            windows.append(WindowFit(name, w, fit.rate, fit.exp_share))
     training = {o: train(cfg, o, dev) for o in ("global", "local")}
     tg, tl = training["global"], training["local"]
     table = [[tg.stuck, tg.runs - tg.stuck], [tl.stuck, tl.runs - tl.stuck]]
@@ -319,6 +361,10 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     )
     return Result(
         evidence=evidence,
+        windows=windows,
+        deep_second_seed=series(second, 6),
+        depth_ratio=variance_ratio(twice, at_depth, cfg.bootstrap, cfg.seed + 7),
+        depth_check_qubits=n_check,
         training=training,
         device=str(dev),
         layers_per_qubit=cfg.depth_per_qubit,

@@ -16,7 +16,7 @@ import numpy as np
 
 from experiments.common import corpus, parallel
 from experiments.common.progress import Progress, silent
-from experiments.common.stats import Estimate, t_interval
+from experiments.common.stats import Estimate, percentile_interval, t_interval
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,9 @@ class Config:
     batch: int = 32
     block: int = 64
     lr_times_width: float = 0.1  # Adam learning rate = this / width (∝ 1/width, as in μP)
-    eval_every: int = 25
-    patience: int = 4  # stop once the validation loss has not improved for this many evaluations (0: never)
+    eval_every: int = 50
+    patience: int = 2  # early stopping: the validation loss has not improved for this many evaluations
+    settled: float = 0.005  # …or the last three evaluations moved by less than this (nats): converged
     eval_batches: int = 8
     seeds: int = 5  # the verdict's intervals are t-intervals over seeds
     upper_sizes: int = 4  # the slopes are fitted over the largest this many model sizes
@@ -45,9 +46,11 @@ class Run:
     params: int  # non-embedding parameters N
     unique: int  # unique training characters
     seed: int
-    best_val: float
+    test_loss: float  # on the test plays, at the checkpoint the validation plays picked
+    best_val: float  # the validation loss that picked it
     final_train: float  # loss on fixed batches of its own training text, at the end
     val_curve: list[float]
+    stopped: str  # "early" (validation stopped improving), "settled" (converged) or "cap" (steps ran out)
     tokens: int
     seconds: float
     flops: float  # model FLOPs of training, 6·N_total·tokens plus attention
@@ -55,15 +58,13 @@ class Run:
 
 @dataclass
 class Fit:
+    """L(N, D) = E + A/N^α + B/D^β, fitted to the seed-averaged test losses."""
+
     e: float
     a: float
-    alpha: float
+    alpha: Estimate
     b: float
-    beta: float
-    alpha_lo: float
-    alpha_hi: float
-    beta_lo: float
-    beta_hi: float
+    beta: Estimate
     rmse: float
 
 
@@ -86,12 +87,13 @@ class Result:
     vocab: int
     train_chars: int
     validation_documents: list[str]
+    test_documents: list[str]
     grid: list[Run]
     repeats: list[Run]
     repeat_epochs: list[int]
     total_tokens: int
     fit: Fit
-    r_star: float  # our fitted R*_D (Muennighoff et al.'s effective-data constant)
+    r_star: Estimate  # our fitted R*_D (Muennighoff et al.'s effective-data constant), bootstrap over seeds
     matmul_gflops: float  # single-thread float32 matmul rate of this machine
     device: str
 
@@ -115,12 +117,16 @@ def train_run(job: tuple) -> Run:
     text = corpus.load(data_dir)
     stoi = {c: i for i, c in enumerate(text.vocabulary)}
     encode = lambda s: torch.tensor([stoi[c] for c in s], dtype=torch.long)  # noqa: E731
-    train, val = encode(text.train[:unique]), encode(text.validation)
+    train, val, test = encode(text.train[:unique]), encode(text.validation), encode(text.test)
     gen = torch.Generator().manual_seed(seed)
     fixed = torch.Generator().manual_seed(12345)  # the same evaluation batches for every run
     n_eval = cfg.eval_batches * cfg.batch
     val_pos = torch.randint(0, len(val) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
+    test_pos = torch.randint(0, len(test) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
     train_pos = torch.randint(0, len(train) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
+    # an epoch reads every non-overlapping window of the unique data once, in a fresh random order
+    windows = torch.arange(0, len(train) - cfg.block - 1, cfg.block)
+    queue: list[int] = []
     torch.manual_seed(seed)
     model = GPT(GPTConfig(len(text.vocabulary), cfg.block, cfg.n_layer, max(1, width // 8), width)).to(dev)
     base_lr = cfg.lr_times_width / width
@@ -136,37 +142,46 @@ def train_run(job: tuple) -> Run:
         model.train()
         return float(torch.stack(losses).mean())
 
-    curve = []
+    curve, test_curve, stopped = [], [], "cap"
     t0 = time.perf_counter()
     for step in range(1, cfg.steps + 1):
         lr = base_lr * min(1.0, step / 20)  # short warm-up, then constant
         for g in opt.param_groups:
             g["lr"] = lr
-        pos = torch.randint(0, len(train) - cfg.block - 1, (cfg.batch,), generator=gen).tolist()
+        while len(queue) < cfg.batch:
+            queue += windows[torch.randperm(len(windows), generator=gen)].tolist()
+        pos, queue = queue[: cfg.batch], queue[cfg.batch :]
         _, loss = model(*(t.to(dev) for t in _batches(train, pos, cfg.block)))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         if step % cfg.eval_every == 0 or step == cfg.steps:
             curve.append(loss_on(val, val_pos))
-            since_best = len(curve) - 1 - int(np.argmin(curve))
-            if cfg.patience and since_best >= cfg.patience:
-                break  # early stopping: the best validation loss is what the run reports
+            test_curve.append(loss_on(test, test_pos))
+            if len(curve) - 1 - int(np.argmin(curve)) >= cfg.patience:
+                stopped = "early"
+            elif len(curve) >= 3 and max(curve[-3:]) - min(curve[-3:]) < cfg.settled:
+                stopped = "settled"
+            if stopped != "cap":
+                break
     seconds = time.perf_counter() - t0
     tokens = step * cfg.batch * cfg.block
     n_total = sum(p.numel() for p in model.parameters())
     flops = tokens * (6 * n_total + 12 * cfg.n_layer * cfg.block * width)
+    best = int(np.argmin(curve))
     return Run(
-        width,
-        model.non_embedding_params(),
-        unique,
-        seed,
-        min(curve),
-        loss_on(train, train_pos),
-        curve,
-        tokens,
-        seconds,
-        flops,
+        width=width,
+        params=model.non_embedding_params(),
+        unique=unique,
+        seed=seed,
+        test_loss=test_curve[best],
+        best_val=curve[best],
+        final_train=loss_on(train, train_pos),
+        val_curve=curve,
+        stopped=stopped,
+        tokens=tokens,
+        seconds=seconds,
+        flops=flops,
     )
 
 
@@ -182,7 +197,7 @@ def fit_surface(runs: list[Run], n_boot: int, seed: int) -> Fit:
     keys = sorted({(r.params, r.unique) for r in runs})
     n = np.array([k[0] for k in keys], float)
     d = np.array([k[1] for k in keys], float)
-    y = np.array([np.mean([r.best_val for r in runs if (r.params, r.unique) == k]) for k in keys])
+    y = np.array([np.mean([r.test_loss for r in runs if (r.params, r.unique) == k]) for k in keys])
 
     def solve(idx):
         res = least_squares(
@@ -195,20 +210,15 @@ def fit_surface(runs: list[Run], n_boot: int, seed: int) -> Fit:
     best = solve(np.arange(len(y)))
     rng = np.random.default_rng(seed)
     boots = np.array([solve(rng.integers(0, len(y), len(y))) for _ in range(n_boot)])
-    a_lo, a_hi = np.percentile(boots[:, 2], [2.5, 97.5])
-    b_lo, b_hi = np.percentile(boots[:, 4], [2.5, 97.5])
     rmse = float(np.sqrt(np.mean((chinchilla(best, n, d) - y) ** 2)))
+    method = "bootstrap over (N, D) cells"
     return Fit(
-        float(best[0]),
-        float(np.exp(best[1])),
-        float(best[2]),
-        float(np.exp(best[3])),
-        float(best[4]),
-        float(a_lo),
-        float(a_hi),
-        float(b_lo),
-        float(b_hi),
-        rmse,
+        e=float(best[0]),
+        a=float(np.exp(best[1])),
+        alpha=percentile_interval(float(best[2]), boots[:, 2], method, len(y)),
+        b=float(np.exp(best[3])),
+        beta=percentile_interval(float(best[4]), boots[:, 4], method, len(y)),
+        rmse=rmse,
     )
 
 
@@ -221,15 +231,29 @@ def fit_r_star(repeats: list[Run], epochs: list[int], fit: Fit) -> float:
     """The R*_D that makes our fitted L(N, D') match the repeated-data losses best."""
     from scipy.optimize import minimize_scalar
 
-    p = [fit.e, math.log(fit.a), fit.alpha, math.log(fit.b), fit.beta]
+    p = [fit.e, math.log(fit.a), fit.alpha.value, math.log(fit.b), fit.beta.value]
 
     def err(log_r):
         return sum(
-            (chinchilla(p, r.params, effective_data(r.unique, ep, math.exp(log_r))) - r.best_val) ** 2
+            (chinchilla(p, r.params, effective_data(r.unique, ep, math.exp(log_r))) - r.test_loss) ** 2
             for r, ep in zip(repeats, epochs, strict=True)
         )
 
     return float(math.exp(minimize_scalar(err, bounds=(math.log(0.1), math.log(1000)), method="bounded").x))
+
+
+def r_star_estimate(repeats: list[Run], epochs: list[int], fit: Fit, n_boot: int, seed: int) -> Estimate:
+    """R*_D with a 95% interval from resampling the seeds of the repetition runs."""
+    rng = np.random.default_rng(seed)
+    seeds = sorted({r.seed for r in repeats})
+    pairs = list(zip(repeats, epochs, strict=True))
+    boots = []
+    for _ in range(n_boot):
+        picked = rng.choice(seeds, len(seeds))
+        sample = [(r, e) for s in picked for r, e in pairs if r.seed == s]
+        boots.append(fit_r_star([r for r, _ in sample], [e for _, e in sample], fit))
+    value = fit_r_star(repeats, epochs, fit)
+    return percentile_interval(value, np.array(boots), "bootstrap over seeds", len(seeds))
 
 
 def matmul_gflops(size: int = 512, repeats: int = 20) -> float:
@@ -261,7 +285,7 @@ def seed_slopes(runs: list[Run], field: str, upper: int) -> Estimate:
 def repetition_penalty(repeats: list[Run], epochs: list[int]) -> Estimate:
     """Loss after the most epochs minus loss after one epoch at the same compute, paired by seed."""
     most, one = max(epochs), min(epochs)
-    by = {(r.seed, e): r.best_val for r, e in zip(repeats, epochs, strict=True)}
+    by = {(r.seed, e): r.test_loss for r, e in zip(repeats, epochs, strict=True)}
     seeds = sorted({r.seed for r in repeats})
     return t_interval([by[(s, most)] - by[(s, one)] for s in seeds], "t-interval over seeds (paired)")
 
@@ -300,23 +324,24 @@ def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
     evidence = Evidence(
         small_budget=small,
         large_budget=large,
-        slope_small=seed_slopes(at[small], "best_val", cfg.upper_sizes),
-        slope_large=seed_slopes(at[large], "best_val", cfg.upper_sizes),
+        slope_small=seed_slopes(at[small], "test_loss", cfg.upper_sizes),
+        slope_large=seed_slopes(at[large], "test_loss", cfg.upper_sizes),
         train_slope_small=seed_slopes(at[small], "final_train", cfg.upper_sizes),
         repetition_penalty=repetition_penalty(repeats, rep_epochs),
         most_epochs=max(cfg.repeat_epochs),
     )
     return Result(
-        evidence,
-        len(text.vocabulary),
-        len(text.train),
-        text.validation_documents,
-        grid,
-        repeats,
-        rep_epochs,
-        tokens,
-        fit,
-        fit_r_star(repeats, rep_epochs, fit),
-        matmul_gflops(),
-        dev,
+        evidence=evidence,
+        vocab=len(text.vocabulary),
+        train_chars=len(text.train),
+        validation_documents=text.validation_documents,
+        test_documents=text.test_documents,
+        grid=grid,
+        repeats=repeats,
+        repeat_epochs=rep_epochs,
+        total_tokens=tokens,
+        fit=fit,
+        r_star=r_star_estimate(repeats, rep_epochs, fit, cfg.bootstrap, cfg.seed),
+        matmul_gflops=matmul_gflops(),
+        device=dev,
     )

@@ -19,7 +19,7 @@ import numpy as np
 
 from experiments.common.counting import bytes_written, flops, min_time_ratio
 from experiments.common.progress import Progress, silent
-from experiments.common.stats import Estimate, exact, loglog_slope
+from experiments.common.stats import Estimate, exact, loglog_slope, percentile_interval
 
 METHODS = ("parameter-shift", "adjoint", "backprop")
 DEVICE = {"parameter-shift": "lightning.qubit", "adjoint": "lightning.qubit", "backprop": "default.qubit"}
@@ -34,6 +34,7 @@ class Config:
     shots: int = 1000  # shots per circuit execution in the shot-noise study
     shot_repeats: int = 20  # independent gradient estimates per P
     epsilon: float = 0.01  # target standard error of each gradient component
+    bootstrap: int = 1000  # replicates for the shots exponent's interval
     mlp_widths: tuple[int, ...] = (16, 64, 256, 1024)  # 4 hidden layers: parameters grow ~16× per step
     mlp_depth: int = 4
     mlp_batch: int = 64
@@ -70,7 +71,7 @@ class ShotCost:
     executions: list[int]
     sigma_at_shots: list[float]  # RMS standard deviation of the non-zero gradient components at `shots`
     total_shots: list[float]  # executions × the shots each needs for standard error epsilon
-    exponent: float
+    exponent: Estimate  # of total shots in P, with a bootstrap over the repeated gradient estimates
 
 
 @dataclass
@@ -112,9 +113,9 @@ def light_cone_zeros(n_qubits: int, layers: int, measured: int = 0) -> int:
 def _qnode(method: str, n_qubits: int, layers: int, shots: int | None = None, seed: int = 0):
     import pennylane as qml
 
-    # a shot-based estimate runs on default.qubit's sampler; the analytic runs on each method's device
-    name = "default.qubit" if shots is not None else DEVICE[method]
-    dev = qml.device(name, wires=n_qubits, **({"seed": seed} if name == "default.qubit" else {}))
+    # a shot-based estimate samples on lightning.qubit (seeded); the analytic runs on each method's device
+    name = "lightning.qubit" if shots is not None else DEVICE[method]
+    dev = qml.device(name, wires=n_qubits, **({"seed": seed} if shots is not None else {}))
     gate = {"RY": qml.RY, "CNOT": qml.CNOT}
 
     def circuit(weights):
@@ -169,7 +170,7 @@ def method_cost(method: str, cfg: Config, progress: Progress) -> MethodCost:
                 forward()
             work.append(executions[-1] / int(fwd.totals["executions"]))
         times.append(min_time_ratio(gradient, forward, cfg.timing_repeats))
-    return MethodCost(method, executions, work, times, loglog_slope(cfg.params, times))
+    return MethodCost(method, executions, work, times, time_exponent=loglog_slope(cfg.params, times))
 
 
 def shot_cost(cfg: Config, progress: Progress) -> ShotCost:
@@ -177,7 +178,7 @@ def shot_cost(cfg: Config, progress: Progress) -> ShotCost:
     import pennylane as qml
 
     rng = np.random.default_rng(cfg.seed + 1)
-    sigmas, execs = [], []
+    sigmas, execs, samples = [], [], []
     for p in progress(cfg.shot_params, "shots"):
         layers = p // cfg.n_qubits
         dev, node = _qnode("parameter-shift", cfg.n_qubits, layers, cfg.shots, int(rng.integers(2**31)))
@@ -189,11 +190,34 @@ def shot_cost(cfg: Config, progress: Progress) -> ShotCost:
                 node(w).backward()
                 grads.append(w.grad.detach().numpy().ravel().copy())
         execs.append(int(tracker.totals["executions"]) // cfg.shot_repeats)
-        spread = np.array(grads).std(axis=0, ddof=1)
-        sigmas.append(float(np.sqrt(np.mean(spread[spread > 0] ** 2))))  # zero-gradient parameters never vary
-    total = [e * cfg.shots * (s / cfg.epsilon) ** 2 for e, s in zip(execs, sigmas, strict=True)]
+        g = np.array(grads)
+        g = g[
+            :, g.std(axis=0) > 0
+        ]  # parameters outside the light cone never vary: their gradient is exactly 0
+        samples.append(g)
+        sigmas.append(float(np.sqrt(np.mean(g.std(axis=0, ddof=1) ** 2))))
+
+    def total_shots(sig: list[float]) -> list[float]:
+        return [e * cfg.shots * (s / cfg.epsilon) ** 2 for e, s in zip(execs, sig, strict=True)]
+
+    total = total_shots(sigmas)
+    boot_rng = np.random.default_rng(cfg.seed + 2)
+    boots = []
+    for _ in range(cfg.bootstrap):
+        sig = []
+        for g in samples:  # resample the repeated gradient estimates at every P
+            pick = g[boot_rng.integers(0, len(g), len(g))]
+            sig.append(float(np.sqrt(np.mean(pick.std(axis=0, ddof=1) ** 2))))
+        boots.append(loglog_slope(cfg.shot_params, total_shots(sig)))
     return ShotCost(
-        cfg.epsilon, list(cfg.shot_params), execs, sigmas, total, loglog_slope(cfg.shot_params, total)
+        epsilon=cfg.epsilon,
+        params=list(cfg.shot_params),
+        executions=execs,
+        sigma_at_shots=sigmas,
+        total_shots=total,
+        exponent=percentile_interval(
+            loglog_slope(cfg.shot_params, total), np.array(boots), "bootstrap over repeats", cfg.shot_repeats
+        ),
     )
 
 
@@ -229,7 +253,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     n_p = len(cfg.params)
 
     def exponent(m: str) -> Estimate:
-        return exact(loglog_slope(cfg.params, methods[m].work_ratio), n_p, "exact (counted work)")
+        return exact(loglog_slope(cfg.params, methods[m].work_ratio), n_p, "counted exactly")
 
     worst = int(np.argmax(mlp.flop_ratio))
     evidence = Evidence(
@@ -239,7 +263,11 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         ps_exponent=exponent("parameter-shift"),
         adjoint_exponent=exponent("adjoint"),
         backprop_exponent=exponent("backprop"),
-        mlp_max_ratio=exact(mlp.flop_ratio[worst], len(mlp.params), "exact (FLOPs counted by torch)"),
-        mlp_exponent=exact(loglog_slope(mlp.params, mlp.flop_ratio), len(mlp.params), "exact (FLOPs)"),
+        mlp_max_ratio=exact(mlp.flop_ratio[worst], len(mlp.params), "FLOPs counted by torch"),
+        mlp_exponent=exact(
+            loglog_slope(mlp.params, mlp.flop_ratio), len(mlp.params), "FLOPs counted by torch"
+        ),
     )
-    return Result(evidence, cfg.n_qubits, methods, shot_cost(cfg, progress), mlp)
+    return Result(
+        evidence=evidence, n_qubits=cfg.n_qubits, methods=methods, shots=shot_cost(cfg, progress), mlp=mlp
+    )

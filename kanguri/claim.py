@@ -27,7 +27,7 @@ from kanguri import registry
 from kanguri.errors import ClaimError
 from kanguri.paths import claims_dir, module_name
 from kanguri.report import Report
-from kanguri.rule import Decision, Falsification, Rule, Verdict
+from kanguri.rule import Falsification, Rule, Verdict
 from kanguri.sources import Sources, load_sources
 from kanguri.text import L
 
@@ -193,15 +193,6 @@ def define(
         raise ClaimError("\n".join(lines)) from None
     except ValueError as e:
         raise ClaimError(str(e) if str(e).startswith(f"claim {id}") else f"claim {id}: {e}") from None
-
-
-def checked_decision(claim_id: str, what: str, value: Any) -> Decision:
-    """Rules are user code: check they returned a Decision before anything trusts it."""
-    if not isinstance(value, Decision):
-        raise ClaimError(
-            f"claim {claim_id}: {what} returned {type(value).__name__}, expected kanguri.Decision"
-        )
-    return value
 
 
 def checked_report(claim_id: str, value: Any, headline: str | None) -> Report:

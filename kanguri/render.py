@@ -93,6 +93,38 @@ T = {  # fixed phrases of the generated parts
 }
 
 
+# How an interval was obtained: experiments name it in English (they stay free of the engine); the page
+# shows it in its own language. tests/test_render.py checks that every method a record uses is here.
+METHOD = {
+    "counted exactly": L(ja="正確に数えた値", en="counted exactly"),
+    "FLOPs counted by torch": L(ja="torch が数えた FLOP", en="FLOPs counted by torch"),
+    "t-interval": L(ja="t 区間", en="t-interval"),
+    "t-interval over seeds": L(ja="シード間の t 区間", en="t-interval over seeds"),
+    "t-interval over seeds (paired)": L(
+        ja="シード間の t 区間（対応あり）", en="t-interval over seeds (paired)"
+    ),
+    "t-interval over seeds of per-seed slopes": L(
+        ja="シードごとの傾きの t 区間", en="t-interval over seeds of per-seed slopes"
+    ),
+    "t-interval over disjoint groups of trials": L(
+        ja="互いに素な試行グループ間の t 区間", en="t-interval over disjoint groups of trials"
+    ),
+    "t-interval over trial groups, widened to cover every leave-one-word-length-out extrapolation": L(
+        ja="試行グループ間の t 区間を、語の長さを一つずつ外した外挿も含むよう広げたもの",
+        en="t-interval over trial groups, widened to cover every leave-one-word-length-out extrapolation",
+    ),
+    "bootstrap over repeats": L(ja="反復のブートストラップ", en="bootstrap over repeats"),
+    "bootstrap over samples": L(ja="標本のブートストラップ", en="bootstrap over samples"),
+    "bootstrap over draws": L(ja="抽出した回路のブートストラップ", en="bootstrap over draws"),
+    "bootstrap over (N, D) cells": L(ja="(N, D) のセルのブートストラップ", en="bootstrap over (N, D) cells"),
+    "bootstrap over seeds": L(ja="シードのブートストラップ", en="bootstrap over seeds"),
+    "Wilson score": L(ja="ウィルソンのスコア区間", en="Wilson score"),
+    "Monte Carlo over the cited ranges": L(
+        ja="引用した範囲でのモンテカルロ", en="Monte Carlo over the cited ranges"
+    ),
+}
+
+
 def fmt_number(x: float | None, lang: Lang, digits: int = 3) -> str:
     """Locale-aware number with ``digits`` significant digits; very large or small ones as a×10ⁿ."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
@@ -127,11 +159,18 @@ def fmt_exact(x: float, lang: Lang) -> str:
 
 
 def fmt_value(v: Value, lang: Lang) -> str:
+    """``1.09 [1.05, 1.12] s``: the value, its 95% interval in brackets, the unit; how the interval was
+    obtained, and from how many samples, in the tooltip."""
     unit = f" {v.unit(lang)}" if v.unit else ""
-    text = f"{fmt_number(v.value, lang, v.digits)}{unit}"
-    if v.lo is not None and v.hi is not None:
-        text += f" ({T['ci'](lang)} {fmt_number(v.lo, lang, v.digits)}–{fmt_number(v.hi, lang, v.digits)})"
-    return text
+    if v.lo is None or v.hi is None:
+        return f"{fmt_number(v.value, lang, v.digits)}{unit}"
+    interval = f"[{fmt_number(v.lo, lang, v.digits)}, {fmt_number(v.hi, lang, v.digits)}]"
+    how = T["ci"](lang)
+    if v.method:
+        how += T["colon"](lang) + (METHOD[v.method](lang) if v.method in METHOD else v.method)
+    if v.n:
+        how += f", n = {v.n}"
+    return f'<span class="kg-value" title="{html.escape(how, quote=True)}">{fmt_number(v.value, lang, v.digits)} {interval}{unit}</span>'
 
 
 def badge(verdict: str, lang: Lang) -> str:

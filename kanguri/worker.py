@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from kanguri import figures, progress, provenance, registry
-from kanguri.claim import Claim, checked_decision, checked_report, evidence_of
+from kanguri.claim import Claim, checked_report, evidence_of
 from kanguri.paths import data_dir
 from kanguri.report import Report
 from kanguri.rule import Decision
@@ -96,8 +96,7 @@ def run(claim_id: str, profile: str, out: Path) -> dict:
     result = _call_experiment(claim, config)
     seconds = time.perf_counter() - t0
     evidence = evidence_of(claim_id, result)
-    decision = checked_decision(claim_id, "rule", claim.rule.decide(evidence))
-    control = checked_decision(claim_id, "control", claim.control.decide(evidence))
+    decision, control = claim.rule.decide(evidence), claim.control.decide(evidence)
     report = checked_report(claim_id, claim.report(result), claim.headline)
     figure_files: dict[str, dict[str, str]] = {}
     for name, fig in report.figures.items():

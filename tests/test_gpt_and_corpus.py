@@ -65,5 +65,7 @@ def test_split_is_by_document_and_deterministic():
     docs = {f"play_{i:02d}": f"text of play {i}\n" for i in range(20)}
     a, b = corpus._split(docs), corpus._split(dict(reversed(docs.items())))
     assert a.validation_documents == b.validation_documents == ["play_09", "play_19"]
-    assert not set(a.train_documents) & set(a.validation_documents)
-    assert "text of play 9" in a.validation and "text of play 9" not in a.train
+    assert a.test_documents == b.test_documents == ["play_04", "play_14"]
+    assert not set(a.train_documents) & (set(a.validation_documents) | set(a.test_documents))
+    assert "text of play 9" in a.validation and "text of play 9" not in a.train + a.test
+    assert "text of play 4" in a.test and "text of play 4" not in a.train + a.validation

@@ -26,8 +26,13 @@ def test_numbers(x, lang, digits, text):
 
 def test_value_with_interval_in_both_languages():
     v = Value(label=L(ja="指数", en="exponent"), value=1.0234, lo=0.98, hi=1.07, unit=L(ja="秒", en="s"))
-    assert render.fmt_value(v, "en") == "1.02 s (95% CI 0.980–1.07)"
-    assert render.fmt_value(v, "ja") == "1.02 秒 (95% 信頼区間 0.980–1.07)"
+    assert render.fmt_value(v, "en") == '<span class="kg-value" title="95% CI">1.02 [0.980, 1.07] s</span>'
+    assert (
+        render.fmt_value(v, "ja")
+        == '<span class="kg-value" title="95% 信頼区間">1.02 [0.980, 1.07] 秒</span>'
+    )
+    t = Value(label=L(ja="比", en="ratio"), value=3.0, lo=2.5, hi=3.5, method="t-interval over seeds", n=5)
+    assert 'title="95% CI: t-interval over seeds, n = 5"' in render.fmt_value(t, "en")
 
 
 def test_claim_page_renders_in_both_languages(toy_project):
@@ -104,3 +109,21 @@ def test_wrapped_japanese_lines_join_without_a_space():
 )
 def test_constants_are_shown_as_written(x, text):
     assert render.fmt_exact(x, "en") == text
+
+
+def test_every_interval_method_is_translated():
+    """Methods are named in the experiments; render.METHOD must have each one in both languages."""
+    import ast
+
+    from kanguri.paths import experiments_dir
+
+    named = set()
+    for path in experiments_dir().rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+                if text.startswith(
+                    ("t-interval", "bootstrap over", "Wilson", "Monte Carlo", "counted", "FLOPs counted")
+                ):
+                    named.add(text)
+    assert named and named <= set(render.METHOD), sorted(named - set(render.METHOD))

