@@ -44,13 +44,13 @@ def test_a_value_is_a_point_or_a_range_never_both():
     CitedValue(label=L(ja="脳", en="brain"), low=12.0, high=25.0, citation=CITATION)
     with pytest.raises(ValidationError, match="either value, or both low and high"):
         CitedValue(label=L(ja="脳", en="brain"), value=20.0, low=12.0, high=25.0, citation=CITATION)
-    with pytest.raises(ValidationError, match="low 30.0 is above high 25.0"):
+    with pytest.raises(ValidationError, match=r"low 30\.0 is above high 25\.0"):
         CitedValue(label=L(ja="脳", en="brain"), low=30.0, high=25.0, citation=CITATION)
 
 
 def test_a_missing_file_and_bad_yaml_are_clear(tmp_path):
-    with pytest.raises(ValueError, match="claim c: no sources file c.sources.yml"):
+    with pytest.raises(ValueError, match=r"claim c: no sources file c\.sources\.yml"):
         load_sources("c", tmp_path / "c.sources.yml")
     (tmp_path / "c.sources.yml").write_text("values: [unclosed\n")
-    with pytest.raises(ValueError, match="claim c: c.sources.yml is not valid YAML"):
+    with pytest.raises(ValueError, match=r"claim c: c\.sources\.yml is not valid YAML"):
         load_sources("c", tmp_path / "c.sources.yml")
