@@ -3,6 +3,7 @@ number of qubits, so optimisation stalls."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping
 from dataclasses import replace
@@ -507,6 +508,9 @@ claim = define(
                 "approaching the 2-design value (∝ 2^(−n), κ = 1)",
             ),
             ours="kappa_deep",
+            locator="Nat. Commun. 9, 4812, abstract",
+            quote="the probability that the gradient along any reasonable direction is non-zero to some fixed precision is exponentially small as a function of the number of qubits",
+            checked=datetime.date(2026, 12, 1),
         ),
         Anchor(
             cite="Cerezo et al. 2021, Nat. Commun. 12, 1791",
@@ -516,6 +520,9 @@ claim = define(
                 en="global cost functions have exponentially vanishing gradients even for shallow circuits",
             ),
             ours="kappa_global",
+            locator="arXiv:2001.00550, abstract",
+            quote="defining C in terms of global observables leads to exponentially vanishing gradients (i.e., barren plateaus) even when V(θ) is shallow",
+            checked=datetime.date(2026, 12, 1),
         ),
         Anchor(
             cite="Cerezo et al. 2021, Nat. Commun. 12, 1791",
@@ -525,6 +532,9 @@ claim = define(
                 en="local cost functions with O(log n) depth have gradients that vanish only polynomially (κ → 0)",
             ),
             ours="kappa_local",
+            locator="arXiv:2001.00550, abstract",
+            quote="defining C with local observables leads to at worst a polynomially vanishing gradient, so long as the depth of V(θ) is O(log n)",
+            checked=datetime.date(2026, 12, 1),
         ),
         Anchor(
             cite="PennyLane demo: Alleviating barren plateaus with local cost functions",

@@ -3,6 +3,7 @@ repeating the same data gives diminishing returns."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping
 from dataclasses import replace
@@ -16,7 +17,7 @@ from kanguri.claim import define
 from kanguri.rule import Verdict
 
 THRESHOLDS = {
-    # "flat": with 95% confidence the best validation loss improves by less than 0.02 nats per e-fold of N
+    # "flat": with 95% confidence the test loss improves by less than 0.02 nats per e-fold of N
     # (a one-sided equivalence test against a stated tolerance); "improves": its slope is below 0 with 95%
     # confidence
     "tolerance": 0.02,
@@ -48,9 +49,9 @@ rule: Rule[exp.Evidence] = Rule(
             facts=lambda ev: _slope(ev.slope_small) | {"d": ev.small_budget},
             holds=lambda f: f["lo"] > f["bar"],
             yes=L(
-                ja="固有データ {d:,} 文字：最良の検証損失は ln N あたり {value:+.3f} [{lo:+.3f}, {hi:+.3f}]（{n} シード）。"
+                ja="固有データ {d:,} 文字：テスト損失は ln N あたり {value:+.3f} [{lo:+.3f}, {hi:+.3f}]（{n} シード）。"
                 "95% の確からしさで改善は {tol} nats 未満で、モデルを大きくしてもほとんど良くならない。",
-                en="{d:,} unique characters: the best validation loss changes by {value:+.3f} [{lo:+.3f}, {hi:+.3f}] "
+                en="{d:,} unique characters: the test loss changes by {value:+.3f} [{lo:+.3f}, {hi:+.3f}] "
                 "per e-fold of N ({n} seeds). With 95% confidence it improves by less than {tol} nats: a bigger "
                 "model barely helps.",
             ),
@@ -164,7 +165,6 @@ def _mean_by(runs, key) -> dict:
 
 
 STOPPED = {
-    "early": L(ja="改善が止まった", en="stopped improving"),
     "settled": L(ja="収束", en="settled"),
     "cap": L(ja="上限", en="cap"),
 }
@@ -223,10 +223,10 @@ def report(r: exp.Result) -> Report:
     budgets = sorted({d for d, _ in by_nd})
     sizes = sorted({n for _, n in by_nd})
     loss_fig = Figure(
-        title=L(ja="モデルの大きさと最良の検証損失", en="Best validation loss against model size"),
+        title=L(ja="モデルの大きさとテスト損失", en="Test loss against model size"),
         caption=L(
-            ja="実線：最良の検証損失（シード平均）。点線：同じモデルの訓練損失（データが最も少ない系列）。",
-            en="Solid: best validation loss (mean over seeds). Dotted markers: the training loss of the same models, "
+            ja="実線：検証用の作品で選んだ時点のテスト損失（シード平均）。点：同じモデルの訓練損失（データが最も少ない系列）。",
+            en="Solid: test loss at the checkpoint the validation plays picked (mean over seeds). Dots: the training loss of the same models, "
             "on the smallest data budget.",
         ),
         xlabel=L(ja="非埋め込みパラメータ数 N", en="non-embedding parameters N"),
@@ -297,7 +297,7 @@ def report(r: exp.Result) -> Report:
             "effective-data formula (Muennighoff et al.).",
         ),
         xlabel=L(ja="エポック数", en="epochs"),
-        ylabel=L(ja="最良の検証損失", en="best validation loss"),
+        ylabel=L(ja="テスト損失", en="test loss"),
         xscale="log",
         series=[
             Series(label=L(ja="測定値", en="measured"), x=epochs, y=rep_loss),
@@ -341,11 +341,11 @@ def report(r: exp.Result) -> Report:
         columns=[L(ja="N", en="N"), *[L(ja=f"D = {d:,}", en=f"D = {d:,}") for d in budgets]],
         rows=[[n] + [by_nd[(d, n)] for d in budgets] for n in sizes],
     )
-    stops = ("early", "settled", "cap")
+    stops = ("settled", "cap")
     stopping = Table(
         caption=L(
-            ja="各実行の止まり方（実行数）：検証損失が改善しなくなった／収束した／ステップの上限",
-            en="How the runs stopped (counts): validation stopped improving / settled / step cap",
+            ja="各実行の止まり方（実行数）：検証損失が収束した／ステップの上限に達した",
+            en="How the runs stopped (counts): the validation loss settled / the step cap was reached",
         ),
         columns=[L(ja="D", en="D"), *STOPPED.values()],
         rows=[[d] + [sum(x.unique == d and x.stopped == k for x in r.grid) for k in stops] for d in budgets],
@@ -415,8 +415,20 @@ claim = define(
             cite="Muennighoff et al. 2023, Scaling Data-Constrained Language Models",
             url="https://arxiv.org/abs/2305.16264",
             theirs=L(
-                ja="4 エポック程度までの反復はほぼ新しいデータと同じ価値、それ以上は急に落ちる。R*_D ≈ 15.4",
-                en="up to about 4 epochs repeated data is almost as good as new; beyond that its value decays; R*_D ≈ 15.4",
+                ja="計算量を固定すると、4 エポックまでの反復は、新しいデータと比べて損失をほとんど変えない",
+                en="at fixed compute, up to 4 epochs of repeated data change the loss negligibly compared with unique data",
+            ),
+            ours="penalty",
+            locator="JMLR 26 (2025), abstract",
+            quote="training with up to 4 epochs of repeated data yields negligible changes to loss compared to having unique data",
+            checked=datetime.date(2026, 12, 1),
+        ),
+        Anchor(
+            cite="Muennighoff et al. 2023, Scaling Data-Constrained Language Models",
+            url="https://arxiv.org/abs/2305.16264",
+            theirs=L(
+                ja="反復の効きを表す定数 R*_D ≈ 15.4",
+                en="the repetition constant R*_D ≈ 15.4",
             ),
             ours="r_star",
         ),
@@ -424,11 +436,14 @@ claim = define(
             cite="Villalobos et al. 2024, Will we run out of data?",
             url="https://arxiv.org/abs/2211.04325",
             theirs=L(
-                ja="公開された人間の文章の在庫はおよそ 300 兆トークン、2026〜2032 年ごろに使い尽くされる見込み（推計、測定ではない）",
-                en="the stock of public human text is about 300 trillion tokens, projected to be fully used between 2026 and "
-                "2032 (an estimate, not a measurement)",
+                ja="今の傾向が続けば、2026〜2032 年の間に、学習データの量が公開された人間の文章の在庫とほぼ同じになる（推計、測定ではない）",
+                en="if current trends continue, training sets will reach the size of the stock of public human text between "
+                "2026 and 2032 (an estimate, not a measurement)",
             ),
             ours=None,
+            locator="ICML 2024 (position paper), abstract",
+            quote="models will be trained on datasets roughly equal in size to the available stock of public human text data between 2026 and 2032",
+            checked=datetime.date(2026, 12, 1),
         ),
     ],
     timeout_s={"quick": 400, "site": 900, "full": 24 * 3600},

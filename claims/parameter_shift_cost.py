@@ -3,6 +3,7 @@ while backpropagation costs a constant multiple of one forward pass."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import replace
 
 from experiments import parameter_shift_cost as exp
@@ -386,6 +387,9 @@ claim = define(
                 "eigenvalues",
             ),
             ours="ps_exponent",
+            locator="arXiv:1811.11184, abstract",
+            quote="in many important instances it is sufficient to run the original quantum circuit twice while shifting a single gate parameter to obtain the corresponding component of the gradient",
+            checked=datetime.date(2026, 12, 1),
         ),
         Anchor(
             cite="PennyLane demo: Quantum gradients with backpropagation (Izaac 2020)",
@@ -409,13 +413,16 @@ claim = define(
         ),
         Anchor(
             cite="Abbas et al. 2023, NeurIPS (On quantum backpropagation…)",
-            url="https://arxiv.org/abs/2306.13362",
+            url="https://arxiv.org/abs/2305.13362",
             theirs=L(
                 ja="量子ハードウェア上で逆伝播並みの勾配コストを得るには、状態の複製など強い資源が要る",
                 en="backprop-like gradient scaling on quantum hardware needs strong resources such as "
                 "multiple copies of the state",
             ),
             ours=None,
+            locator="arXiv:2305.13362, abstract",
+            quote="We show that achieving backpropagation scaling is impossible without access to multiple copies of a state.",
+            checked=datetime.date(2026, 12, 1),
         ),
     ],
     timeout_s={"quick": 300, "site": 900, "full": 6 * 3600},

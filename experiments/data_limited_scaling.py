@@ -28,9 +28,8 @@ class Config:
     batch: int = 32
     block: int = 64
     lr_times_width: float = 0.1  # Adam learning rate = this / width (∝ 1/width, as in μP)
-    eval_every: int = 50
-    patience: int = 2  # early stopping: the validation loss has not improved for this many evaluations
-    settled: float = 0.005  # …or the last three evaluations moved by less than this (nats): converged
+    eval_every: int = 25
+    settled: float = 0.005  # stop when the last three evaluations moved by less than this (nats): converged
     eval_batches: int = 8
     seeds: int = 5  # the verdict's intervals are t-intervals over seeds
     upper_sizes: int = 4  # the slopes are fitted over the largest this many model sizes
@@ -50,7 +49,7 @@ class Run:
     best_val: float  # the validation loss that picked it
     final_train: float  # loss on fixed batches of its own training text, at the end
     val_curve: list[float]
-    stopped: str  # "early" (validation stopped improving), "settled" (converged) or "cap" (steps ran out)
+    stopped: str  # "settled" (the validation loss converged) or "cap" (the steps ran out)
     tokens: int
     seconds: float
     flops: float  # model FLOPs of training, 6·N_total·tokens plus attention
@@ -124,8 +123,8 @@ def train_run(job: tuple) -> Run:
     val_pos = torch.randint(0, len(val) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
     test_pos = torch.randint(0, len(test) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
     train_pos = torch.randint(0, len(train) - cfg.block - 1, (n_eval,), generator=fixed).tolist()
-    # an epoch reads every non-overlapping window of the unique data once, in a fresh random order
-    windows = torch.arange(0, len(train) - cfg.block - 1, cfg.block)
+    # an epoch reads every character of the unique data once: non-overlapping windows from a random phase
+    # (so the windows do not always start at the same offsets), in a random order
     queue: list[int] = []
     torch.manual_seed(seed)
     model = GPT(GPTConfig(len(text.vocabulary), cfg.block, cfg.n_layer, max(1, width // 8), width)).to(dev)
@@ -149,6 +148,8 @@ def train_run(job: tuple) -> Run:
         for g in opt.param_groups:
             g["lr"] = lr
         while len(queue) < cfg.batch:
+            phase = int(torch.randint(0, cfg.block, (1,), generator=gen))
+            windows = torch.arange(phase, len(train) - cfg.block - 1, cfg.block)
             queue += windows[torch.randperm(len(windows), generator=gen)].tolist()
         pos, queue = queue[: cfg.batch], queue[cfg.batch :]
         _, loss = model(*(t.to(dev) for t in _batches(train, pos, cfg.block)))
@@ -158,11 +159,9 @@ def train_run(job: tuple) -> Run:
         if step % cfg.eval_every == 0 or step == cfg.steps:
             curve.append(loss_on(val, val_pos))
             test_curve.append(loss_on(test, test_pos))
-            if len(curve) - 1 - int(np.argmin(curve)) >= cfg.patience:
-                stopped = "early"
-            elif len(curve) >= 3 and max(curve[-3:]) - min(curve[-3:]) < cfg.settled:
+            # no early stopping: the training loss at the end must be comparable across model sizes
+            if len(curve) >= 3 and max(curve[-3:]) - min(curve[-3:]) < cfg.settled:
                 stopped = "settled"
-            if stopped != "cap":
                 break
     seconds = time.perf_counter() - t0
     tokens = step * cfg.batch * cfg.block

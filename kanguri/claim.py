@@ -75,9 +75,7 @@ class Claim(BaseModel):
     control: Rule[Any] | None = None  # the same criterion on the negative control; must not support
     falsify: Falsification[Any] | None = None  # synthetic evidence: the rule and the control can fail
     report: Callable[[Any], Report] | None = None  # result -> values, tables, figures for the page
-    expected: Verdict = (
-        "not-testable"  # the verdict the evidence supports today; pytest fails when it changes
-    )
+    expected: Verdict = "not-testable"  # what the evidence supports today; pytest fails when it changes
     headline: str | None = None  # report value shown in the claims index
     thresholds: dict[str, float] = {}  # the rule's constants, shown on the page by {{ threshold("name") }}
     sources: Sources | None = None  # sourced and opinion claims: the cited inputs
@@ -92,7 +90,7 @@ class Claim(BaseModel):
         if self.kind == "opinion":
             missing = [f for f in ("reason", "sources") if getattr(self, f) is None]
             if missing:
-                raise ValueError(f"an opinion claim needs {missing}")
+                raise ValueError(f"this opinion claim needs {missing}")
             sides = {e.side for e in self.sources.evidence} if self.sources else set()
             if sides != {"for", "against"}:
                 raise ValueError("an opinion claim needs cited evidence both for and against")
@@ -104,7 +102,7 @@ class Claim(BaseModel):
             needed.append("sources")
         missing = [f for f in needed if getattr(self, f) is None]
         if missing:
-            raise ValueError(f"an {self.kind} claim needs {missing}")
+            raise ValueError(f"this {self.kind} claim needs {missing}")
         unknown = sorted(set(self.profiles) - set(PROFILES))
         absent = [p for p in PROFILES if p not in self.profiles]
         if unknown or absent:

@@ -76,7 +76,7 @@ def test_falsification_must_name_every_check(toy_project):
 
 def test_a_testable_verdict_needs_falsification(toy_project):
     _break(toy_project, "falsify=falsify, ", "")
-    assert "an experiment claim needs ['falsify']" in _error()
+    assert "this experiment claim needs ['falsify']" in _error()
 
 
 def test_messages_need_the_same_placeholders(toy_project):
