@@ -184,7 +184,7 @@ def report(r: exp.Result) -> Report:
         "train_slope_small": Value.of(L(ja="訓練損失の傾き", en="training-loss slope"), ev.train_slope_small),
         "alpha": Value.of(L(ja="α（N の指数）", en="α (exponent of N)"), f.alpha, digits=2),
         "beta": Value.of(L(ja="β（D の指数）", en="β (exponent of D)"), f.beta, digits=2),
-        "e": Value(label=L(ja="E（下限の損失）", en="E (irreducible loss)"), value=f.e),
+        "e": Value.of(L(ja="E（下限の損失）", en="E (irreducible loss)"), f.e),
         "rmse": Value(label=L(ja="当てはめの誤差", en="fit RMSE"), value=f.rmse, digits=2),
         "r_star": Value.of(L(ja="R*（反復の効きの定数）", en="R* (repetition constant)"), r.r_star, digits=2),
         "penalty": Value(
@@ -252,7 +252,7 @@ def report(r: exp.Result) -> Report:
             )
         ],
     )
-    p = [f.e, math.log(f.a), f.alpha.value, math.log(f.b), f.beta.value]
+    p = [f.e.value, math.log(f.a), f.alpha.value, math.log(f.b), f.beta.value]
     fit_fig = Figure(
         title=L(
             ja="当てはめた曲面 L(N, D) と測定値", en="The fitted surface L(N, D) against the measurements"

@@ -59,7 +59,7 @@ class Run:
 class Fit:
     """L(N, D) = E + A/N^α + B/D^β, fitted to the seed-averaged test losses."""
 
-    e: float
+    e: Estimate
     a: float
     alpha: Estimate
     b: float
@@ -93,6 +93,8 @@ class Result:
     total_tokens: int
     fit: Fit
     r_star: Estimate  # our fitted R*_D (Muennighoff et al.'s effective-data constant), bootstrap over seeds
+    r_star_at_bound: bool  # the fit ended on an edge of R_STAR_RANGE: R* is not determined by these runs
+    surface_at_bound: bool  # E ended at 0 or an exponent at its cap: the surface is not determined
     matmul_gflops: float  # single-thread float32 matmul rate of this machine
     device: str
 
@@ -212,13 +214,16 @@ def fit_surface(runs: list[Run], n_boot: int, seed: int) -> Fit:
     rmse = float(np.sqrt(np.mean((chinchilla(best, n, d) - y) ** 2)))
     method = "bootstrap over (N, D) cells"
     return Fit(
-        e=float(best[0]),
+        e=percentile_interval(float(best[0]), boots[:, 0], method, len(y)),
         a=float(np.exp(best[1])),
         alpha=percentile_interval(float(best[2]), boots[:, 2], method, len(y)),
         b=float(np.exp(best[3])),
         beta=percentile_interval(float(best[4]), boots[:, 4], method, len(y)),
         rmse=rmse,
     )
+
+
+R_STAR_RANGE = (0.1, 1000.0)  # where R* is searched for; a fit that ends on an edge is not determined
 
 
 def effective_data(unique: float, epochs: float, r_star: float) -> float:
@@ -230,7 +235,7 @@ def fit_r_star(repeats: list[Run], epochs: list[int], fit: Fit) -> float:
     """The R*_D that makes our fitted L(N, D') match the repeated-data losses best."""
     from scipy.optimize import minimize_scalar
 
-    p = [fit.e, math.log(fit.a), fit.alpha.value, math.log(fit.b), fit.beta.value]
+    p = [fit.e.value, math.log(fit.a), fit.alpha.value, math.log(fit.b), fit.beta.value]
 
     def err(log_r):
         return sum(
@@ -238,7 +243,8 @@ def fit_r_star(repeats: list[Run], epochs: list[int], fit: Fit) -> float:
             for r, ep in zip(repeats, epochs, strict=True)
         )
 
-    return float(math.exp(minimize_scalar(err, bounds=(math.log(0.1), math.log(1000)), method="bounded").x))
+    low, high = R_STAR_RANGE
+    return float(math.exp(minimize_scalar(err, bounds=(math.log(low), math.log(high)), method="bounded").x))
 
 
 def r_star_estimate(repeats: list[Run], epochs: list[int], fit: Fit, n_boot: int, seed: int) -> Estimate:
@@ -318,6 +324,7 @@ def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
     repeats = [done[j] for j in rep_jobs]
     fit = fit_surface(grid, cfg.bootstrap, cfg.seed)
     rep_epochs = [ep for ep in cfg.repeat_epochs for _ in range(cfg.seeds)]
+    r_star = r_star_estimate(repeats, rep_epochs, fit, cfg.bootstrap, cfg.seed)
     small, large = min(cfg.budgets), max(cfg.budgets)
     at = {d: [r for r in grid if r.unique == d] for d in (small, large)}
     evidence = Evidence(
@@ -340,7 +347,9 @@ def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
         repeat_epochs=rep_epochs,
         total_tokens=tokens,
         fit=fit,
-        r_star=r_star_estimate(repeats, rep_epochs, fit, cfg.bootstrap, cfg.seed),
+        r_star=r_star,
+        r_star_at_bound=min(abs(math.log(r_star.value / edge)) for edge in R_STAR_RANGE) < 0.01,
+        surface_at_bound=fit.e.value < 1e-3 or max(fit.alpha.value, fit.beta.value) > 1.99,
         matmul_gflops=matmul_gflops(),
         device=dev,
     )

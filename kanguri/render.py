@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import jinja2
 from babel.numbers import format_decimal
@@ -329,6 +330,15 @@ class PageContext:
         if name not in rep.values:
             raise KeyError(f"claim {claim_id or self.claim_id}: no value named {name!r}")
         return fmt_value(rep.values[name], self.lang)
+
+    def result(self, path: str) -> Any:
+        """A raw field of the experiment's result, by dotted path: ``{% if result("fit.converged") %}``."""
+        node: Any = self._record().get("result") or {}
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"claim {self.claim_id}: the result has no field {path!r}")
+            node = node[part]
+        return node
 
     def covers(self, name: str, x: float) -> bool:
         """Whether the value's 95% interval contains ``x``: lets a page's words follow its numbers."""

@@ -127,3 +127,14 @@ def test_every_interval_method_is_translated():
                 ):
                     named.add(text)
     assert named and named <= set(render.METHOD), sorted(named - set(render.METHOD))
+
+
+def test_result_fields_let_words_follow_the_record(toy_project):
+    record = runner.run("toy-mean", "quick")
+    ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
+    page = render.render_page(
+        "{% block result %}{% if result('evidence.sem') > 0 %}spread{% endif %}{% endblock %}", ctx
+    )
+    assert "spread" in page
+    with pytest.raises(KeyError, match=r"the result has no field 'evidence\.median'"):
+        render.render_page("{% block result %}{{ result('evidence.median') }}{% endblock %}", ctx)
