@@ -33,7 +33,7 @@ def predicted_executions(ev: exp.Evidence) -> list[int]:
 
 
 def _exponent_facts(e: Estimate) -> dict:
-    return {"value": e.value, "lo": e.lo, "hi": e.hi, "method": e.method}
+    return {"value": e.value, "lo": e.lo, "hi": e.hi}
 
 
 def _verdict(held) -> Verdict:
@@ -71,9 +71,9 @@ rule: Rule[exp.Evidence] = Rule(
             facts=lambda ev: _exponent_facts(ev.ps_exponent) | {"bar": T["grows"]},
             holds=lambda f: f["lo"] > f["bar"],
             yes=L(
-                ja="パラメータシフト法の回路実行数は P の {value:.2f} 乗で増える（{method}）。下限が {bar} を超え、P に比例して増えると言える。",
-                en="Parameter-shift executions grow as P to the power {value:.2f} ({method}); the lower bound is above "
-                "{bar}: the cost grows in proportion to P.",
+                ja="パラメータシフト法の回路実行数は P の {value:.2f} 乗で増える（実行回数を数えた値）。下限が {bar} を超え、P に比例して増えると言える。",
+                en="Parameter-shift executions grow as P to the power {value:.2f} (counted executions); the lower bound is "
+                "above {bar}: the cost grows in proportion to P.",
             ),
             no=L(
                 ja="パラメータシフト法の回路実行数の指数は {value:.2f}（下限 {lo:.2f}）で、{bar} を超えない。P に比例した増加は示せなかった。",

@@ -240,9 +240,11 @@ class PageContext:
         if isinstance(v, list):
             picked = {"max": max, "min": min, "count": len, None: None}[of]
             if picked is None:
-                return ", ".join(fmt_number(x, self.lang) for x in v)
+                return ", ".join(fmt_exact(x, self.lang) for x in v)
             v = picked(v)
-        return fmt_number(v, self.lang)
+        if isinstance(v, bool | str):
+            return html.escape(str(v))
+        return fmt_exact(v, self.lang)
 
     def threshold(self, name: str, percent: bool = False) -> str:
         """A constant of the claim's verdict rule, e.g. ``threshold("timing", percent=True)``."""
