@@ -251,6 +251,7 @@ def _band(s: DecaySeries, label: L, style: str = "line") -> Series:
     return Series(label=label, x=s.x, y=s.var, lo=s.lo, hi=s.hi, style=style)
 
 
+PERCENT = L(ja="%", en="%")
 TRAINED_ON = {
     "global": L(ja="大域コストで学習", en="trained on the global cost"),
     "local": L(ja="局所コストで学習", en="trained on the local cost"),
@@ -268,17 +269,20 @@ def report(r: exp.Result) -> Report:
         "kappa_fixed": Value.of(L(ja="深さ固定の κ", en="κ, fixed depth"), kappa(ev.fixed_depth)),
         "share_deep": Value(
             label=L(ja="指数モデルが勝った割合（深い）", en="exponential preferred (deep)"),
-            value=ev.deep_random.exp_share,
+            value=100 * ev.deep_random.exp_share,
+            unit=PERCENT,
             digits=2,
         ),
         "share_local": Value(
             label=L(ja="指数モデルが勝った割合（局所）", en="exponential preferred (local)"),
-            value=ev.shallow_local.exp_share,
+            value=100 * ev.shallow_local.exp_share,
+            unit=PERCENT,
             digits=2,
         ),
         "share_mlp": Value(
             label=L(ja="指数モデルが勝った割合（MLP）", en="exponential preferred (MLP)"),
-            value=ev.mlp.exp_share,
+            value=100 * ev.mlp.exp_share,
+            unit=PERCENT,
             digits=2,
         ),
         "power_local": Value.of(
@@ -356,14 +360,14 @@ def report(r: exp.Result) -> Report:
             L(ja="κ", en="κ"),
             L(ja="95% 下限", en="95% lower"),
             L(ja="95% 上限", en="95% upper"),
-            L(ja="指数モデルが勝った割合", en="exponential preferred"),
+            L(ja="指数モデルが勝った割合（%）", en="exponential preferred (%)"),
         ],
         rows=[
             [
                 names[w.series],
                 w.fit_from,
                 *(-x / math.log(2) for x in (w.rate.value, w.rate.hi, w.rate.lo)),
-                w.exp_share,
+                100 * w.exp_share,
             ]
             for w in r.windows
         ],
