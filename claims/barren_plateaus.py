@@ -550,5 +550,5 @@ claim = define(
             ours="stuck_global",
         ),
     ],
-    timeout_s={"quick": 300, "site": 900, "full": 12 * 3600},
+    timeout_s={"quick": 900, "site": 1800, "full": 12 * 3600},
 )

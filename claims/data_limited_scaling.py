@@ -446,5 +446,5 @@ claim = define(
             checked=datetime.date(2026, 12, 1),
         ),
     ],
-    timeout_s={"quick": 400, "site": 900, "full": 24 * 3600},
+    timeout_s={"quick": 1200, "site": 2400, "full": 24 * 3600},
 )

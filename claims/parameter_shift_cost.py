@@ -425,5 +425,4 @@ claim = define(
             checked=datetime.date(2026, 12, 1),
         ),
     ],
-    timeout_s={"quick": 300, "site": 900, "full": 6 * 3600},
 )

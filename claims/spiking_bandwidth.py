@@ -511,5 +511,4 @@ claim = define(
             ours="bits_per_spike",
         ),
     ],
-    timeout_s={"quick": 300, "site": 900, "full": 6 * 3600},
 )

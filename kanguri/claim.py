@@ -81,7 +81,8 @@ class Claim(BaseModel):
     sources: Sources | None = None  # sourced and opinion claims: the cited inputs
     # opinion claims
     reason: L | None = None  # why no experiment can decide it
-    timeout_s: dict[str, int] = {"quick": 300, "site": 900, "full": 6 * 3600}
+    # generous: a timeout catches a hung experiment, not a slow machine (quick runs 5× slower beside burners)
+    timeout_s: dict[str, int] = {"quick": 900, "site": 1800, "full": 6 * 3600}
     seed: int = 0
     xfail: bool = False  # a known-broken claim: shown as failed, but the strict build tolerates it
 
