@@ -120,6 +120,10 @@ METHOD = {
     "bootstrap over (N, D) cells": L(ja="(N, D) のセルのブートストラップ", en="bootstrap over (N, D) cells"),
     "bootstrap over seeds": L(ja="シードのブートストラップ", en="bootstrap over seeds"),
     "Wilson score": L(ja="ウィルソンのスコア区間", en="Wilson score"),
+    "computed exactly": L(ja="厳密に計算した値", en="computed exactly"),
+    "maximum over draws": L(ja="全抽出での最大値", en="maximum over draws"),
+    "minimum over draws": L(ja="全抽出での最小値", en="minimum over draws"),
+    "t-interval over draws": L(ja="抽出間の t 区間", en="t-interval over draws"),
     "Monte Carlo over the cited ranges": L(
         ja="引用した範囲でのモンテカルロ", en="Monte Carlo over the cited ranges"
     ),

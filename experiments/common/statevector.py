@@ -42,6 +42,19 @@ def ry(theta: torch.Tensor) -> torch.Tensor:
     return rotation(torch.full_like(theta, PAULI_Y, dtype=torch.long), theta)
 
 
+def rx(theta: torch.Tensor) -> torch.Tensor:
+    return rotation(torch.full_like(theta, PAULI_X, dtype=torch.long), theta)
+
+
+def rot(phi: torch.Tensor, theta: torch.Tensor, omega: torch.Tensor) -> torch.Tensor:
+    """PennyLane's general rotation Rot(φ, θ, ω) = RZ(ω)·RY(θ)·RZ(φ), batched: (B, 2, 2); differentiable."""
+    c, s = torch.cos(theta / 2).to(DTYPE), torch.sin(theta / 2).to(DTYPE)
+    plus, minus = ((phi + omega) / 2).to(DTYPE), ((phi - omega) / 2).to(DTYPE)
+    row0 = torch.stack([torch.exp(-1j * plus) * c, -torch.exp(1j * minus) * s], -1)
+    row1 = torch.stack([torch.exp(-1j * minus) * s, torch.exp(1j * plus) * c], -1)
+    return torch.stack([row0, row1], -2)
+
+
 def apply_1q(state: torch.Tensor, n: int, wire: int, u: torch.Tensor) -> torch.Tensor:
     """Apply ``u`` ((B, 2, 2), or (2, 2) shared) to ``wire`` of every state; differentiable."""
     b = state.shape[0]
