@@ -9,7 +9,20 @@ import numpy as np
 
 from experiments import measurement_collapse as exp
 from experiments.common.stats import Estimate
-from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted, define
+from kanguri import (
+    Anchor,
+    Check,
+    Falsification,
+    Figure,
+    L,
+    Report,
+    Rule,
+    Series,
+    Table,
+    Value,
+    any_accepted,
+    define,
+)
 
 THRESHOLDS = {
     "kept": 0.9,  # interference is intact when the visibility's lower bound is above this
@@ -136,7 +149,9 @@ falsify = Falsification(
     flips={
         "interference_destroyed": lambda ev: replace(ev, visibility={**ev.visibility, "z": _v(0.5)}),
         "information_costs_coherence": lambda ev: replace(ev, tradeoff_max=1.3),
-        "readout_exponential": lambda ev: replace(ev, growth=Estimate(0.8, 0.6, 1.0, "bootstrap over seeds", 5)),
+        "readout_exponential": lambda ev: replace(
+            ev, growth=Estimate(0.8, 0.6, 1.0, "bootstrap over seeds", 5)
+        ),
     },
     control_flips={"eigenbasis": lambda ev: replace(ev, visibility={**ev.visibility, "eigen": _v(0.02)})},
 )
@@ -149,15 +164,37 @@ def report(r: exp.Result) -> Report:
         for k, n in KIND_NAMES.items()
     }
     values |= {
-        "tradeoff_max": Value(label=L(ja="D² + V² の最大", en="largest D² + V²"), value=ev.tradeoff_max, digits=6),
-        "family_min": Value(label=L(ja="最適な測定での D² + V² の最小", en="smallest D² + V² of the optimal family"), value=ev.family_min, digits=6),
-        "growth": Value.of(L(ja="1 量子ビットあたりのショット増加（log₂）", en="shot growth per qubit (log₂)"), ev.growth),
-        "growth_factor": Value(label=L(ja="1 量子ビットあたりの倍率", en="factor per qubit"), value=2**ev.growth.value),
-        "shots_max": Value(label=L(ja="最大の n でのショット数", en="shots at the largest n"), value=r.tomography_shots[-1]),
+        "tradeoff_max": Value(
+            label=L(ja="D² + V² の最大", en="largest D² + V²"), value=ev.tradeoff_max, digits=6
+        ),
+        "family_min": Value(
+            label=L(ja="最適な測定での D² + V² の最小", en="smallest D² + V² of the optimal family"),
+            value=ev.family_min,
+            digits=6,
+        ),
+        "growth": Value.of(
+            L(ja="1 量子ビットあたりのショット増加（log₂）", en="shot growth per qubit (log₂)"), ev.growth
+        ),
+        "growth_factor": Value(
+            label=L(ja="1 量子ビットあたりの倍率", en="factor per qubit"), value=2**ev.growth.value
+        ),
+        "shots_max": Value(
+            label=L(ja="最大の n でのショット数", en="shots at the largest n"), value=r.tomography_shots[-1]
+        ),
         "qubits_max": Value(label=L(ja="最大の量子ビット数", en="largest n"), value=r.qubits[-1]),
-        "saved_max": Value(label=L(ja="古典ネットが保存する中間値（最大幅）", en="values a classical net saves (largest width)"), value=r.saved_values[-1]),
-        "random_markers": Value(label=L(ja="ランダムな測定の数", en="random measurements"), value=len(r.random_d)),
-        "lightning_deviation": Value(label=L(ja="lightning.qubit との最大差", en="largest difference from lightning.qubit"), value=r.lightning_deviation),
+        "saved_max": Value(
+            label=L(
+                ja="古典ネットが保存する中間値（最大幅）", en="values a classical net saves (largest width)"
+            ),
+            value=r.saved_values[-1],
+        ),
+        "random_markers": Value(
+            label=L(ja="ランダムな測定の数", en="random measurements"), value=len(r.random_d)
+        ),
+        "lightning_deviation": Value(
+            label=L(ja="lightning.qubit との最大差", en="largest difference from lightning.qubit"),
+            value=r.lightning_deviation,
+        ),
     }
     fine = np.linspace(0, 2 * np.pi, 97)
     fringes = Figure(
@@ -170,7 +207,12 @@ def report(r: exp.Result) -> Report:
         xlabel=L(ja="位相 φ", en="phase φ"),
         ylabel=L(ja="P(0)", en="P(0)"),
         series=[
-            Series(label=L(ja="理論 cos²(φ/2)", en="theory cos²(φ/2)"), x=fine.tolist(), y=(np.cos(fine / 2) ** 2).tolist(), style="fit"),
+            Series(
+                label=L(ja="理論 cos²(φ/2)", en="theory cos²(φ/2)"),
+                x=fine.tolist(),
+                y=(np.cos(fine / 2) ** 2).tolist(),
+                style="fit",
+            ),
             *[Series(label=KIND_NAMES[k], x=r.phases, y=r.fringes[k], style="points") for k in exp.KINDS],
         ],
     )
@@ -186,9 +228,20 @@ def report(r: exp.Result) -> Report:
         xlabel=L(ja="明瞭度 V", en="visibility V"),
         ylabel=L(ja="経路情報 D", en="which-way information D"),
         series=[
-            Series(label=L(ja="ランダムな目印", en="random markers"), x=r.random_v, y=r.random_d, style="points"),
-            Series(label=L(ja="最適な目印（強さ s）", en="optimal marker (strength s)"), x=r.family_v, y=r.family_d),
-            Series(label=L(ja="境界 D² + V² = 1", en="bound D² + V² = 1"), x=np.cos(circle).tolist(), y=np.sin(circle).tolist(), style="fit"),
+            Series(
+                label=L(ja="ランダムな目印", en="random markers"), x=r.random_v, y=r.random_d, style="points"
+            ),
+            Series(
+                label=L(ja="最適な目印（強さ s）", en="optimal marker (strength s)"),
+                x=r.family_v,
+                y=r.family_d,
+            ),
+            Series(
+                label=L(ja="境界 D² + V² = 1", en="bound D² + V² = 1"),
+                x=np.cos(circle).tolist(),
+                y=np.sin(circle).tolist(),
+                style="fit",
+            ),
         ],
     )
     n_label = L(ja="量子ビット数 n（古典はユニット数）", en="qubits n (units, for the classical net)")
@@ -204,16 +257,35 @@ def report(r: exp.Result) -> Report:
         ylabel=L(ja="ショット数／保存する値の数", en="shots / values saved"),
         yscale="log",
         series=[
-            Series(label=L(ja="トモグラフィーの総ショット数", en="tomography shots"), x=r.qubits, y=r.tomography_shots, lo=r.tomography_lo, hi=r.tomography_hi),
-            Series(label=L(ja="古典ネットの保存値", en="classical net: values saved"), x=list(range(1, len(r.saved_values) + 1)), y=r.saved_values, style="points"),
+            Series(
+                label=L(ja="トモグラフィーの総ショット数", en="tomography shots"),
+                x=r.qubits,
+                y=r.tomography_shots,
+                lo=r.tomography_lo,
+                hi=r.tomography_hi,
+            ),
+            Series(
+                label=L(ja="古典ネットの保存値", en="classical net: values saved"),
+                x=list(range(1, len(r.saved_values) + 1)),
+                y=r.saved_values,
+                style="points",
+            ),
         ],
     )
     table = Table(
         caption=L(ja="トモグラフィーのコスト", en="Cost of tomography"),
-        columns=[L(ja="量子ビット数 n", en="qubits n"), L(ja="パウリ設定 3ⁿ", en="Pauli settings 3ⁿ"), L(ja="総ショット数", en="total shots")],
+        columns=[
+            L(ja="量子ビット数 n", en="qubits n"),
+            L(ja="パウリ設定 3ⁿ", en="Pauli settings 3ⁿ"),
+            L(ja="総ショット数", en="total shots"),
+        ],
         rows=[[n, s, t] for n, s, t in zip(r.qubits, r.settings, r.tomography_shots, strict=True)],
     )
-    return Report(values=values, tables={"tomography": table}, figures={"fringes": fringes, "tradeoff": tradeoff, "cost": cost})
+    return Report(
+        values=values,
+        tables={"tomography": table},
+        figures={"fringes": fringes, "tradeoff": tradeoff, "cost": cost},
+    )
 
 
 claim = define(
@@ -257,7 +329,10 @@ claim = define(
         Anchor(
             cite="Englert 1996, Phys. Rev. Lett. 77, 2154",
             url="https://doi.org/10.1103/PhysRevLett.77.2154",
-            theirs=L(ja="経路情報と縞の明瞭度は D² + V² ≤ 1 を満たす", en="which-way information and fringe visibility obey D² + V² ≤ 1"),
+            theirs=L(
+                ja="経路情報と縞の明瞭度は D² + V² ≤ 1 を満たす",
+                en="which-way information and fringe visibility obey D² + V² ≤ 1",
+            ),
             ours="tradeoff_max",
         ),
         Anchor(

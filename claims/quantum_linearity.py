@@ -9,7 +9,20 @@ from dataclasses import replace
 
 from experiments import quantum_linearity as exp
 from experiments.common.stats import Estimate, exact
-from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted, define
+from kanguri import (
+    Anchor,
+    Check,
+    Falsification,
+    Figure,
+    L,
+    Report,
+    Rule,
+    Series,
+    Table,
+    Value,
+    any_accepted,
+    define,
+)
 from kanguri.rule import Verdict
 
 THRESHOLDS = {
@@ -74,7 +87,9 @@ rule: Rule[exp.Evidence] = Rule(
                 "floor": T["floor"],
                 "fits": T["fits"],
             },
-            holds=lambda f: 1 - 1e-9 <= f["below"] and f["worst_floor"] <= f["floor"] and f["worst_fit"] <= f["fits"],
+            holds=lambda f: (
+                f["below"] >= 1 - 1e-9 and f["worst_floor"] <= f["floor"] and f["worst_fit"] <= f["fits"]
+            ),
             yes=L(
                 ja="L が目標の次数 K より小さい回路は下限（L を超える目標のエネルギー）で止まり（下限の {worst_floor:.2f} 倍以内）、L ≥ K の回路は目標に合った（残差は分散の {worst_fit:.1e} 以下）。",
                 en="Circuits with L below the target's degree K stop at the floor (the target's energy above L; "
@@ -89,7 +104,11 @@ rule: Rule[exp.Evidence] = Rule(
             ),
         ),
         "linear_in_data": Check(
-            facts=lambda ev: {"share": ev.x_nonlinearity.value, "hi": ev.x_nonlinearity.hi, "bar": T["affine"]},
+            facts=lambda ev: {
+                "share": ev.x_nonlinearity.value,
+                "hi": ev.x_nonlinearity.hi,
+                "bar": T["affine"],
+            },
             holds=lambda f: f["hi"] < f["bar"],
             yes=L(
                 ja="出力は入力 x についてもほぼ線形だった（直線で説明できない分散は {share:.3f}、上限 {hi:.3f} が {bar} 未満）。",
@@ -165,7 +184,9 @@ falsify = Falsification(
         "linear_in_state": lambda ev: replace(ev, state_deviation=exact(1e-3, 200, "maximum over draws")),
         "spectrum": lambda ev: replace(ev, leak=exact(1e-4, 192, "maximum over draws")),
         "fit_floor": lambda ev: replace(ev, fit_errors=[1e-9, 0.2]),
-        "linear_in_data": lambda ev: replace(ev, x_nonlinearity=Estimate(0.7, 0.6, 0.8, "t-interval over draws", 32)),
+        "linear_in_data": lambda ev: replace(
+            ev, x_nonlinearity=Estimate(0.7, 0.6, 0.8, "t-interval over draws", 32)
+        ),
     },
     control_flips={
         "tanh": lambda ev: replace(ev, mlp_leak={**ev.mlp_leak, "tanh": 1e-14}),
@@ -180,29 +201,44 @@ def report(r: exp.Result) -> Report:
     ev = r.evidence
     K = len(r.target_coeff) - 1
     values = {
-        "leak": Value.of(L(ja="L を超える周波数のエネルギーの割合（最大）", en="largest share of energy above L"), ev.leak),
+        "leak": Value.of(
+            L(ja="L を超える周波数のエネルギーの割合（最大）", en="largest share of energy above L"), ev.leak
+        ),
         "present": Value.of(L(ja="L 以下の係数の最小値", en="smallest coefficient up to L"), ev.present),
         "state_deviation": Value.of(
             L(ja="混合に対する線形性からの最大のずれ", en="largest deviation from linearity in the state"),
             ev.state_deviation,
         ),
         "mlp_state_deviation": Value(
-            label=L(ja="tanh ネットワークでの同じずれ（出力の標準偏差比）", en="the same deviation for a tanh network (÷ output spread)"),
+            label=L(
+                ja="tanh ネットワークでの同じずれ（出力の標準偏差比）",
+                en="the same deviation for a tanh network (÷ output spread)",
+            ),
             value=r.mlp_state_deviation,
         ),
         "x_nonlinearity": Value.of(
-            L(ja="直線で説明できない分散の割合（L = 1）", en="share of variance no straight line explains (L = 1)"),
+            L(
+                ja="直線で説明できない分散の割合（L = 1）",
+                en="share of variance no straight line explains (L = 1)",
+            ),
             ev.x_nonlinearity,
         ),
         "worst_floor_ratio": Value(
-            label=L(ja="L < K での誤差 ÷ 下限（最大）", en="error ÷ floor for L < K (largest)"), value=max(ev.floor_ratios)
+            label=L(ja="L < K での誤差 ÷ 下限（最大）", en="error ÷ floor for L < K (largest)"),
+            value=max(ev.floor_ratios),
         ),
         "worst_fit_error": Value(
             label=L(ja="L ≥ K での残差 ÷ 分散（最大）", en="residual ÷ variance for L ≥ K (largest)"),
             value=max(ev.fit_errors),
         ),
-        "tanh_leak": Value(label=L(ja="tanh ネットの K を超えるエネルギー", en="tanh net: energy above K"), value=ev.mlp_leak["tanh"]),
-        "relu_leak": Value(label=L(ja="ReLU ネットの K を超えるエネルギー", en="ReLU net: energy above K"), value=ev.mlp_leak["relu"]),
+        "tanh_leak": Value(
+            label=L(ja="tanh ネットの K を超えるエネルギー", en="tanh net: energy above K"),
+            value=ev.mlp_leak["tanh"],
+        ),
+        "relu_leak": Value(
+            label=L(ja="ReLU ネットの K を超えるエネルギー", en="ReLU net: energy above K"),
+            value=ev.mlp_leak["relu"],
+        ),
         "target_degree": Value(label=L(ja="目標の次数 K", en="target degree K"), value=K),
         "max_layers": Value(label=L(ja="最大の L", en="largest L"), value=r.layers[-1]),
         "lightning_deviation": Value(
@@ -237,8 +273,15 @@ def report(r: exp.Result) -> Report:
         ylabel=L(ja="平均二乗誤差", en="mean squared error"),
         yscale="log",
         series=[
-            Series(label=L(ja="回路の最良の誤差", en="best circuit error"), x=r.layers, y=[max(b, 1e-30) for b in r.best_mse], style="points"),
-            Series(label=L(ja="下限", en="floor"), x=r.layers, y=[max(f, 1e-30) for f in r.floors], style="fit"),
+            Series(
+                label=L(ja="回路の最良の誤差", en="best circuit error"),
+                x=r.layers,
+                y=[max(b, 1e-30) for b in r.best_mse],
+                style="points",
+            ),
+            Series(
+                label=L(ja="下限", en="floor"), x=r.layers, y=[max(f, 1e-30) for f in r.floors], style="fit"
+            ),
         ],
     )
     fits = Figure(
@@ -262,13 +305,22 @@ def report(r: exp.Result) -> Report:
     )
     table = Table(
         caption=L(ja="L ごとの当てはめ", en="Fits by L"),
-        columns=[L_LABEL, L(ja="下限", en="floor"), L(ja="最良の誤差", en="best error"), L(ja="誤差 ÷ 下限", en="error ÷ floor")],
+        columns=[
+            L_LABEL,
+            L(ja="下限", en="floor"),
+            L(ja="最良の誤差", en="best error"),
+            L(ja="誤差 ÷ 下限", en="error ÷ floor"),
+        ],
         rows=[
             [n, f, b, (b / f) if f > 1e-20 else "—"]
             for n, f, b in zip(r.layers, r.floors, r.best_mse, strict=True)
         ],
     )
-    return Report(values=values, tables={"fits": table}, figures={"spectrum": spectrum, "floor": floor_fig, "fits": fits})
+    return Report(
+        values=values,
+        tables={"fits": table},
+        figures={"spectrum": spectrum, "floor": floor_fig, "fits": fits},
+    )
 
 
 claim = define(
@@ -286,7 +338,9 @@ claim = define(
     profiles={
         "quick": exp.Config(draws=16, restarts=3, steps=300, mlp_steps=1000, mixtures=100),
         "site": exp.Config(),
-        "full": exp.Config(max_layers=10, draws=256, restarts=16, steps=2000, mixtures=2000, check_circuits=10),
+        "full": exp.Config(
+            max_layers=10, draws=256, restarts=16, steps=2000, mixtures=2000, check_circuits=10
+        ),
     },
     rule=rule,
     control=control,

@@ -11,7 +11,20 @@ import numpy as np
 
 from experiments import quantum_structured_problems as exp
 from experiments.common.stats import Estimate, wilson
-from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted, define
+from kanguri import (
+    Anchor,
+    Check,
+    Falsification,
+    Figure,
+    L,
+    Report,
+    Rule,
+    Series,
+    Table,
+    Value,
+    any_accepted,
+    define,
+)
 
 THRESHOLDS = {
     "quadratic": 0.5,  # Grover's query exponent in N
@@ -76,7 +89,9 @@ rule: Rule[exp.Evidence] = Rule(
         "shor_factors": Check(
             facts=lambda ev: {
                 "moduli": ", ".join(str(n) for n in ev.shor_factors),
-                "found": ", ".join(f"{n} = {' × '.join(map(str, f))}" for n, f in ev.shor_factors.items() if f),
+                "found": ", ".join(
+                    f"{n} = {' × '.join(map(str, f))}" for n, f in ev.shor_factors.items() if f
+                ),
                 "worst": min(e.lo for e in ev.shor_success.values()),
                 "bar": T["shor"],
                 "all": _factored(ev),
@@ -167,25 +182,56 @@ def report(r: exp.Result) -> Report:
     sizes = [2**n for n in r.qubits]
     values = {
         "grover_exponent": Value.of(L(ja="グローバーの指数", en="Grover exponent"), ev.grover_exponent),
-        "classical_exponent": Value.of(L(ja="古典探索の指数", en="classical exponent"), ev.classical_exponent),
-        "iteration_exponent": Value(label=L(ja="最適な反復回数の指数", en="exponent of the optimal iteration count"), value=r.iteration_exponent),
+        "classical_exponent": Value.of(
+            L(ja="古典探索の指数", en="classical exponent"), ev.classical_exponent
+        ),
+        "iteration_exponent": Value(
+            label=L(ja="最適な反復回数の指数", en="exponent of the optimal iteration count"),
+            value=r.iteration_exponent,
+        ),
         "qubits_max": Value(label=L(ja="最大の量子ビット数", en="largest register"), value=r.qubits[-1]),
-        "iterations_max": Value(label=L(ja="最大の N での最適な反復回数", en="optimal iterations at the largest N"), value=r.optimal_iterations[-1]),
+        "iterations_max": Value(
+            label=L(ja="最大の N での最適な反復回数", en="optimal iterations at the largest N"),
+            value=r.optimal_iterations[-1],
+        ),
         "speedup_max": Value(
-            label=L(ja="最大の N での問い合わせ回数の比（古典 ÷ グローバー）", en="query ratio at the largest N (classical ÷ Grover)"),
+            label=L(
+                ja="最大の N での問い合わせ回数の比（古典 ÷ グローバー）",
+                en="query ratio at the largest N (classical ÷ Grover)",
+            ),
             value=r.classical_queries[-1] / r.grover_queries[-1],
         ),
-        "bbht_worst": Value(label=L(ja="BBHT の問い合わせ ÷ √(N/M)（最大）", en="BBHT queries ÷ √(N/M) (largest)"), value=ev.bbht_worst),
-        "naive_worst": Value(label=L(ja="M = 1 を仮定した場合の最低成功確率", en="lowest success assuming M = 1"), value=ev.naive_worst),
-        "lightning_deviation": Value(label=L(ja="lightning.qubit との最大差（位相推定）", en="largest difference from lightning.qubit (phase estimation)"), value=r.lightning_deviation),
+        "bbht_worst": Value(
+            label=L(ja="BBHT の問い合わせ ÷ √(N/M)（最大）", en="BBHT queries ÷ √(N/M) (largest)"),
+            value=ev.bbht_worst,
+        ),
+        "naive_worst": Value(
+            label=L(ja="M = 1 を仮定した場合の最低成功確率", en="lowest success assuming M = 1"),
+            value=ev.naive_worst,
+        ),
+        "lightning_deviation": Value(
+            label=L(
+                ja="lightning.qubit との最大差（位相推定）",
+                en="largest difference from lightning.qubit (phase estimation)",
+            ),
+            value=r.lightning_deviation,
+        ),
         "shor_runs": Value(label=L(ja="N ごとの実行回数", en="runs per N"), value=r.shor_runs),
     }
     for n, e in ev.shor_success.items():
-        values[f"shor_{n}"] = Value.of(L(ja=f"N = {n} での 1 回あたりの成功率", en=f"success per run, N = {n}"), e)
+        values[f"shor_{n}"] = Value.of(
+            L(ja=f"N = {n} での 1 回あたりの成功率", en=f"success per run, N = {n}"), e
+        )
     for row in r.resources:
         key = row["target"].split()[-1].replace("-", "").lower()
-        values[f"qubits_{key}"] = Value(label=L(ja=f"{row['target']} の論理量子ビット", en=f"{row['target']}: logical qubits"), value=row["logical_qubits"])
-        values[f"toffolis_{key}"] = Value(label=L(ja=f"{row['target']} のトフォリゲート", en=f"{row['target']}: Toffoli gates"), value=row["toffolis"])
+        values[f"qubits_{key}"] = Value(
+            label=L(ja=f"{row['target']} の論理量子ビット", en=f"{row['target']}: logical qubits"),
+            value=row["logical_qubits"],
+        )
+        values[f"toffolis_{key}"] = Value(
+            label=L(ja=f"{row['target']} のトフォリゲート", en=f"{row['target']}: Toffoli gates"),
+            value=row["toffolis"],
+        )
     queries = Figure(
         title=L(ja="見つけるまでの問い合わせ回数", en="Oracle queries to find the marked item"),
         caption=L(
@@ -199,12 +245,25 @@ def report(r: exp.Result) -> Report:
         yscale="log",
         series=[
             Series(label=L(ja="グローバー", en="Grover"), x=sizes, y=r.grover_queries, style="points"),
-            Series(label=L(ja="古典のランダム探索", en="classical random search"), x=sizes, y=r.classical_queries, style="points"),
-            Series(label=L(ja="(π/4)√N", en="(π/4)√N"), x=sizes, y=[math.pi / 4 * math.sqrt(s) for s in sizes], style="fit"),
+            Series(
+                label=L(ja="古典のランダム探索", en="classical random search"),
+                x=sizes,
+                y=r.classical_queries,
+                style="points",
+            ),
+            Series(
+                label=L(ja="(π/4)√N", en="(π/4)√N"),
+                x=sizes,
+                y=[math.pi / 4 * math.sqrt(s) for s in sizes],
+                style="fit",
+            ),
         ],
     )
     curve = Figure(
-        title=L(ja=f"成功確率と反復回数（n = {r.curve_n}）", en=f"Success probability against iterations (n = {r.curve_n})"),
+        title=L(
+            ja=f"成功確率と反復回数（n = {r.curve_n}）",
+            en=f"Success probability against iterations (n = {r.curve_n})",
+        ),
         caption=L(
             ja="反復しすぎると成功確率はまた下がる。回し過ぎないためには、印のついた要素の数を知っている必要がある。",
             en="Past the optimum the success probability falls again: stopping at the right time requires knowing "
@@ -212,7 +271,9 @@ def report(r: exp.Result) -> Report:
         ),
         xlabel=L(ja="グローバー反復の回数", en="Grover iterations"),
         ylabel=L(ja="成功確率", en="success probability"),
-        series=[Series(label=L(ja="状態ベクトル", en="state vector"), x=list(range(len(r.curve))), y=r.curve)],
+        series=[
+            Series(label=L(ja="状態ベクトル", en="state vector"), x=list(range(len(r.curve))), y=r.curve)
+        ],
     )
     unknown = Figure(
         title=L(ja="印の数 M が分からないとき", en="When the number of marked items M is unknown"),
@@ -226,9 +287,19 @@ def report(r: exp.Result) -> Report:
         xscale="log",
         yscale="log",
         series=[
-            Series(label=L(ja="BBHT の問い合わせ回数", en="BBHT queries"), x=r.marked, y=r.bbht_queries, style="points"),
+            Series(
+                label=L(ja="BBHT の問い合わせ回数", en="BBHT queries"),
+                x=r.marked,
+                y=r.bbht_queries,
+                style="points",
+            ),
             Series(label=L(ja="√(N/M)", en="√(N/M)"), x=r.marked, y=r.bbht_bound, style="fit"),
-            Series(label=L(ja="M = 1 を仮定した成功確率", en="success assuming M = 1"), x=r.marked, y=[max(p, 1e-4) for p in r.naive_success], style="points"),
+            Series(
+                label=L(ja="M = 1 を仮定した成功確率", en="success assuming M = 1"),
+                x=r.marked,
+                y=[max(p, 1e-4) for p in r.naive_success],
+                style="points",
+            ),
         ],
     )
     t_q = np.logspace(-6, -2, 30)
@@ -244,21 +315,41 @@ def report(r: exp.Result) -> Report:
         xscale="log",
         yscale="log",
         series=[
-            Series(label=L(ja=f"t_C = {label}", en=f"t_C = {label}"), x=t_q.tolist(), y=(t_q**2 / t_c / 86400).tolist())
+            Series(
+                label=L(ja=f"t_C = {label}", en=f"t_C = {label}"),
+                x=t_q.tolist(),
+                y=(t_q**2 / t_c / 86400).tolist(),
+            )
             for t_c, label in ((1e-9, "1 ns"), (1e-7, "100 ns"), (1e-5, "10 µs"))
         ],
     )
     shor_table = Table(
-        caption=L(ja="ショアの位数発見（基底 a は N と互いに素なものから無作為に選ぶ）", en="Shor's order finding (base a drawn at random among those coprime to N)"),
-        columns=[L(ja="N", en="N"), L(ja="見つかった因数", en="factors found"), L(ja="1 回あたりの成功率", en="success per run"), L(ja="95% 区間", en="95% interval")],
+        caption=L(
+            ja="ショアの位数発見（基底 a は N と互いに素なものから無作為に選ぶ）",
+            en="Shor's order finding (base a drawn at random among those coprime to N)",
+        ),
+        columns=[
+            L(ja="N", en="N"),
+            L(ja="見つかった因数", en="factors found"),
+            L(ja="1 回あたりの成功率", en="success per run"),
+            L(ja="95% 区間", en="95% interval"),
+        ],
         rows=[
             [n, " × ".join(map(str, ev.shor_factors[n])) or "—", e.value, f"{e.lo:.2f}–{e.hi:.2f}"]
             for n, e in ev.shor_success.items()
         ],
     )
     resources = Table(
-        caption=L(ja="公表された資源見積もり（式を私たちのコードで評価）", en="Published resource estimates (their formulas, evaluated in our code)"),
-        columns=[L(ja="対象", en="target"), L(ja="出典", en="source"), L(ja="論理量子ビット", en="logical qubits"), L(ja="トフォリゲート", en="Toffoli gates")],
+        caption=L(
+            ja="公表された資源見積もり（式を私たちのコードで評価）",
+            en="Published resource estimates (their formulas, evaluated in our code)",
+        ),
+        columns=[
+            L(ja="対象", en="target"),
+            L(ja="出典", en="source"),
+            L(ja="論理量子ビット", en="logical qubits"),
+            L(ja="トフォリゲート", en="Toffoli gates"),
+        ],
         rows=[[row["target"], row["source"], row["logical_qubits"], row["toffolis"]] for row in r.resources],
     )
     return Report(
@@ -282,9 +373,13 @@ claim = define(
     ),
     experiment=exp.run,
     profiles={
-        "quick": exp.Config(qubits=tuple(range(2, 13)), trials=200, moduli=(15, 21), shor_runs=100, bootstrap=1000),
+        "quick": exp.Config(
+            qubits=tuple(range(2, 13)), trials=200, moduli=(15, 21), shor_runs=100, bootstrap=1000
+        ),
         "site": exp.Config(),
-        "full": exp.Config(qubits=tuple(range(2, 25)), trials=2000, moduli=(15, 21, 33, 35, 39, 51), shor_runs=1000),
+        "full": exp.Config(
+            qubits=tuple(range(2, 25)), trials=2000, moduli=(15, 21, 33, 35, 39, 51), shor_runs=1000
+        ),
     },
     rule=rule,
     control=control,
@@ -311,13 +406,19 @@ claim = define(
         Anchor(
             cite="Grover 1996, STOC (A fast quantum mechanical algorithm for database search)",
             url="https://arxiv.org/abs/quant-ph/9605043",
-            theirs=L(ja="約 √N 回の問い合わせで見つかる（古典は約 N/2 回）", en="about √N queries (classically about N/2)"),
+            theirs=L(
+                ja="約 √N 回の問い合わせで見つかる（古典は約 N/2 回）",
+                en="about √N queries (classically about N/2)",
+            ),
             ours="grover_exponent",
         ),
         Anchor(
             cite="Shor 1994, FOCS; extended version SIAM J. Comput. 26, 1484 (1997)",
             url="https://arxiv.org/abs/quant-ph/9508027",
-            theirs=L(ja="素因数分解と離散対数を多項式時間で解く", en="factoring and discrete logarithms in polynomial time"),
+            theirs=L(
+                ja="素因数分解と離散対数を多項式時間で解く",
+                en="factoring and discrete logarithms in polynomial time",
+            ),
             ours="shor_15",
         ),
         Anchor(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from experiments.common.progress import Progress, silent
-from experiments.common.stats import Estimate, exact, percentile_interval
+from experiments.common.stats import Estimate, percentile_interval
 
 KINDS = ("free", "z", "eigen")  # no measurement, measured in Z, measured in the eigenbasis (X) of |+⟩
 
@@ -105,7 +105,9 @@ def visibility_estimate(counts: np.ndarray, phases: np.ndarray, cfg: Config, see
     rates = counts / cfg.shots
     boots = rng.binomial(cfg.shots, rates, size=(cfg.bootstrap, rates.size)) / cfg.shots
     values = np.array([visibility(b, phases) for b in boots])
-    return percentile_interval(visibility(rates, phases), values, "bootstrap over shots", cfg.shots * phases.size)
+    return percentile_interval(
+        visibility(rates, phases), values, "bootstrap over shots", cfg.shots * phases.size
+    )
 
 
 def marker(theta: float) -> tuple[float, float]:
@@ -183,7 +185,9 @@ def shots_to_fidelity(n: int, cfg: Config, rng: np.random.Generator) -> float:
         rho = physical(reconstruct((counts / m).reshape(probs.shape), n))
         if float((psi.conj() @ rho @ psi).real) >= cfg.target_fidelity:
             return float(3**n * m)
-    raise ValueError(f"{n} qubits: fidelity {cfg.target_fidelity} not reached with {cfg.shot_grid[-1]} shots per setting")
+    raise ValueError(
+        f"{n} qubits: fidelity {cfg.target_fidelity} not reached with {cfg.shot_grid[-1]} shots per setting"
+    )
 
 
 def check_against_lightning(seed: int, n: int = 3) -> float:
@@ -245,14 +249,18 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
 
     qubits = list(range(1, cfg.max_qubits + 1))
     shots = np.array(
-        [[shots_to_fidelity(n, cfg, np.random.default_rng([cfg.seed, n, k])) for k in range(cfg.states)]
-         for n in progress(qubits, "tomography")]
+        [
+            [shots_to_fidelity(n, cfg, np.random.default_rng([cfg.seed, n, k])) for k in range(cfg.states)]
+            for n in progress(qubits, "tomography")
+        ]
     )
     logs = np.log2(shots)
     slope = float(np.polyfit(qubits, logs.mean(1), 1)[0])
     boot_rng = np.random.default_rng(cfg.seed + 7)
     boots = [
-        np.polyfit(qubits, np.take_along_axis(logs, boot_rng.integers(0, cfg.states, logs.shape), 1).mean(1), 1)[0]
+        np.polyfit(
+            qubits, np.take_along_axis(logs, boot_rng.integers(0, cfg.states, logs.shape), 1).mean(1), 1
+        )[0]
         for _ in range(cfg.bootstrap)
     ]
     spread = logs.std(1, ddof=1) / np.sqrt(cfg.states)
@@ -279,4 +287,3 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         saved_values=[saved_values(w) for w in cfg.mlp_widths],
         lightning_deviation=check_against_lightning(cfg.seed),
     )
-

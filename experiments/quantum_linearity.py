@@ -120,7 +120,9 @@ def spectrum(cfg: Config, gen) -> tuple[list[int], np.ndarray]:
     import torch
 
     layers = list(range(1, cfg.max_layers + 1))
-    theta = torch.rand((len(layers) * cfg.draws, cfg.max_layers + 1, 2, 3), generator=gen, dtype=torch.float64)
+    theta = torch.rand(
+        (len(layers) * cfg.draws, cfg.max_layers + 1, 2, 3), generator=gen, dtype=torch.float64
+    )
     x = torch.arange(cfg.fine_grid, dtype=torch.float64) * 2 * math.pi / cfg.fine_grid
     with torch.no_grad():
         f = model(theta * 2 * math.pi, x, _encode_mask(layers, cfg.draws, cfg.max_layers)).numpy()
@@ -151,7 +153,7 @@ def fit_circuits(cfg: Config, target: np.ndarray, gen) -> tuple[list[float], dic
 
     layers = list(range(1, cfg.max_layers + 1))
     groups = len(layers) * cfg.restarts
-    theta = (torch.rand((groups, cfg.max_layers + 1, 2, 3), generator=gen, dtype=torch.float64) * 2 * math.pi)
+    theta = torch.rand((groups, cfg.max_layers + 1, 2, 3), generator=gen, dtype=torch.float64) * 2 * math.pi
     theta.requires_grad_(True)
     x = torch.arange(cfg.grid, dtype=torch.float64) * 2 * math.pi / cfg.grid
     y = torch.tensor(target)
@@ -177,7 +179,10 @@ def fit_mlp(cfg: Config, target: np.ndarray, activation: str, fine_x: np.ndarray
     torch.manual_seed(cfg.seed)
     act = torch.nn.Tanh() if activation == "tanh" else torch.nn.ReLU()
     net = torch.nn.Sequential(
-        torch.nn.Linear(1, cfg.mlp_width), act, torch.nn.Linear(cfg.mlp_width, cfg.mlp_width), act,
+        torch.nn.Linear(1, cfg.mlp_width),
+        act,
+        torch.nn.Linear(cfg.mlp_width, cfg.mlp_width),
+        act,
         torch.nn.Linear(cfg.mlp_width, 1),
     ).double()
     x = torch.tensor(np.arange(cfg.grid) * 2 * np.pi / cfg.grid)[:, None] / np.pi - 1
@@ -242,9 +247,14 @@ def mlp_mixture_deviation(cfg: Config) -> float:
     import torch
 
     torch.manual_seed(cfg.seed)
-    net = torch.nn.Sequential(torch.nn.Linear(4, cfg.mlp_width), torch.nn.Tanh(), torch.nn.Linear(cfg.mlp_width, 1))
+    net = torch.nn.Sequential(
+        torch.nn.Linear(4, cfg.mlp_width), torch.nn.Tanh(), torch.nn.Linear(cfg.mlp_width, 1)
+    )
     net = net.double()
-    a, b = torch.randn(cfg.mixtures, 4, dtype=torch.float64), torch.randn(cfg.mixtures, 4, dtype=torch.float64)
+    a, b = (
+        torch.randn(cfg.mixtures, 4, dtype=torch.float64),
+        torch.randn(cfg.mixtures, 4, dtype=torch.float64),
+    )
     p = torch.rand(cfg.mixtures, 1, dtype=torch.float64)
     with torch.no_grad():
         dev = net(p * a + (1 - p) * b) - p * net(a) - (1 - p) * net(b)
@@ -301,7 +311,9 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     fine_x = np.arange(cfg.fine_grid) * 2 * np.pi / cfg.fine_grid
     with torch.no_grad():
         theta = torch.rand((cfg.draws, cfg.max_layers + 1, 2, 3), generator=gen, dtype=torch.float64)
-        one_layer = model(theta * 2 * math.pi, torch.tensor(fine_x), _encode_mask([1], cfg.draws, cfg.max_layers))
+        one_layer = model(
+            theta * 2 * math.pi, torch.tensor(fine_x), _encode_mask([1], cfg.draws, cfg.max_layers)
+        )
     nonlinear = affine_residual(one_layer.numpy(), fine_x)
 
     next(steps)

@@ -204,12 +204,24 @@ def gidney_ekera_toffolis(n: int) -> float:
 
 def resources() -> list[dict]:
     return [
-        {"target": "ECDLP P-256", "source": "Roetteler et al. 2017", "logical_qubits": roetteler_qubits(256),
-         "toffolis": roetteler_toffolis(256)},
-        {"target": "ECDLP P-384", "source": "Roetteler et al. 2017", "logical_qubits": roetteler_qubits(384),
-         "toffolis": roetteler_toffolis(384)},
-        {"target": "RSA-2048", "source": "Gidney & Ekerå 2021", "logical_qubits": gidney_ekera_qubits(2048),
-         "toffolis": gidney_ekera_toffolis(2048)},
+        {
+            "target": "ECDLP P-256",
+            "source": "Roetteler et al. 2017",
+            "logical_qubits": roetteler_qubits(256),
+            "toffolis": roetteler_toffolis(256),
+        },
+        {
+            "target": "ECDLP P-384",
+            "source": "Roetteler et al. 2017",
+            "logical_qubits": roetteler_qubits(384),
+            "toffolis": roetteler_toffolis(384),
+        },
+        {
+            "target": "RSA-2048",
+            "source": "Gidney & Ekerå 2021",
+            "logical_qubits": gidney_ekera_qubits(2048),
+            "toffolis": gidney_ekera_toffolis(2048),
+        },
     ]
 
 
@@ -222,7 +234,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     curve: np.ndarray = np.zeros(1)
     for n in progress(cfg.qubits, "Grover"):
         target = int(rng.integers(0, 2**n))
-        p = grover_curve(n, [target], int(math.ceil(math.pi / 4 * 2 ** (n / 2) * 1.6)) + 2, dev)
+        p = grover_curve(n, [target], math.ceil(math.pi / 4 * 2 ** (n / 2) * 1.6) + 2, dev)
         k = int(np.argmax(np.diff(p) < 0))  # the first peak: later ones only repeat the rotation
         optimal.append(k)
         peak.append(float(p[k]))
@@ -235,7 +247,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     c = bootstrap_slope(sizes, np.array([classical_q[i] for i in window]), cfg.bootstrap, cfg.seed + 1)
 
     n_u = cfg.unknown_qubits
-    k1 = int(round(math.pi / 4 * 2 ** (n_u / 2) - 0.5))  # the optimum if M were 1
+    k1 = round(math.pi / 4 * 2 ** (n_u / 2) - 0.5)  # the optimum if M were 1
     naive, bbht_q = [], []
     for m in progress(cfg.marked, "unknown M"):
         marked = list(rng.choice(2**n_u, size=m, replace=False))
