@@ -319,7 +319,7 @@ def report(r: exp.Result) -> Report:
                     REG_NAMES[name],
                     _mean(train),
                     _mean(test),
-                    f"{g.value:+.3f} [{g.lo:+.3f}, {g.hi:+.3f}]" if g else "—",
+                    f"{g.value:+.3f} [{g.lo:+.3f}, {g.hi:+.3f}]".replace("-", "\u2212") if g else "—",
                     f"{s.value:.2f}" if s else "—",
                 ]
             )

@@ -120,10 +120,10 @@ METHOD = {
     "bootstrap over (N, D) cells": L(ja="(N, D) のセルのブートストラップ", en="bootstrap over (N, D) cells"),
     "bootstrap over seeds": L(ja="シードのブートストラップ", en="bootstrap over seeds"),
     "Wilson score": L(ja="ウィルソンのスコア区間", en="Wilson score"),
-    "computed exactly": L(ja="厳密に計算した値", en="computed exactly"),
     "maximum over draws": L(ja="全抽出での最大値", en="maximum over draws"),
     "minimum over draws": L(ja="全抽出での最小値", en="minimum over draws"),
     "t-interval over draws": L(ja="抽出間の t 区間", en="t-interval over draws"),
+    "bootstrap over shots": L(ja="ショットのブートストラップ", en="bootstrap over shots"),
     "Monte Carlo over the cited ranges": L(
         ja="引用した範囲でのモンテカルロ", en="Monte Carlo over the cited ranges"
     ),
@@ -235,8 +235,9 @@ class PageContext:
             raise ValueError("this page is not a claim page")
         return self.claim_id
 
-    def param(self, name: str, of: str | None = None) -> str:
-        """A parameter of the profile that produced the page's record: ``param("qubits", of="max")``."""
+    def param(self, name: str, of: str | None = None, percent: bool = False) -> str:
+        """A parameter of the profile that produced the page's record: ``param("qubits", of="max")``, or
+        ``param("flip", percent=True)`` for a share."""
         params = self._record().get("params") or {}
         if name not in params:
             raise KeyError(f"claim {self.claim_id}: the experiment's config has no parameter {name!r}")
@@ -248,7 +249,7 @@ class PageContext:
             v = picked(v)
         if isinstance(v, bool | str):
             return html.escape(str(v))
-        return fmt_exact(v, self.lang)
+        return f"{fmt_exact(100 * v, self.lang)}%" if percent else fmt_exact(v, self.lang)
 
     def threshold(self, name: str, percent: bool = False) -> str:
         """A constant of the claim's verdict rule, e.g. ``threshold("timing", percent=True)``."""

@@ -59,9 +59,11 @@ def test_params_and_thresholds_come_from_the_record_and_the_code(toy_project):
     record = runner.run("toy-mean", "quick")
     ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
     page = render.render_page(
-        "{% block method %}n={{ param('samples') }}, k={{ threshold('sems') }}{% endblock %}", ctx
+        "{% block method %}n={{ param('samples') }}, k={{ threshold('sems') }}, "
+        "p={{ param('samples', percent=True) }}{% endblock %}",
+        ctx,
     )
-    assert "n=200, k=3" in page
+    assert "n=200, k=3, p=20,000%" in page
     with pytest.raises(KeyError, match="no parameter 'sample'"):
         render.render_page("{% block method %}{{ param('sample') }}{% endblock %}", ctx)
 
@@ -123,7 +125,17 @@ def test_every_interval_method_is_translated():
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value
                 if text.startswith(
-                    ("t-interval", "bootstrap over", "Wilson", "Monte Carlo", "counted", "FLOPs counted")
+                    (
+                        "t-interval",
+                        "bootstrap over",
+                        "Wilson",
+                        "Monte Carlo",
+                        "counted",
+                        "FLOPs counted",
+                        "computed ",
+                        "maximum over",
+                        "minimum over",
+                    )
                 ):
                     named.add(text)
     assert named and named <= set(render.METHOD), sorted(named - set(render.METHOD))
