@@ -124,6 +124,7 @@ METHOD = {
     "minimum over draws": L(ja="全抽出での最小値", en="minimum over draws"),
     "t-interval over draws": L(ja="抽出間の t 区間", en="t-interval over draws"),
     "bootstrap over shots": L(ja="ショットのブートストラップ", en="bootstrap over shots"),
+    "t-interval over rounds": L(ja="測定ラウンド間の t 区間", en="t-interval over rounds"),
     "Monte Carlo over the cited ranges": L(
         ja="引用した範囲でのモンテカルロ", en="Monte Carlo over the cited ranges"
     ),

@@ -55,3 +55,14 @@ def min_time_ratio(numerator: Callable[[], Any], denominator: Callable[[], Any],
         t2 = time.perf_counter()
         den, num = min(den, t1 - t0), min(num, t2 - t1)
     return num / den
+
+
+def min_times(fns: list[Callable[[], Any]], k: int) -> list[float]:
+    """min-of-k time of each function, all interleaved round-robin, so load slows them alike."""
+    best = [float("inf")] * len(fns)
+    for _ in range(k):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return best
