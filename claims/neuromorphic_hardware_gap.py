@@ -25,7 +25,13 @@ def flat(e: Estimate) -> bool:
 rule: Rule[exp.Evidence] = Rule(
     checks={
         "dense_ignores_sparsity": Check(
-            facts=lambda ev: {"value": ev.dense_slope.value, "lo": ev.dense_slope.lo, "hi": ev.dense_slope.hi, "bar": T["flat"], "ok": flat(ev.dense_slope)},
+            facts=lambda ev: {
+                "value": ev.dense_slope.value,
+                "lo": ev.dense_slope.lo,
+                "hi": ev.dense_slope.hi,
+                "bar": T["flat"],
+                "ok": flat(ev.dense_slope),
+            },
             holds=lambda f: f["ok"],
             yes=L(
                 ja="密な行列積の時間は活動率によらなかった（両対数の傾き {value:.2f}、区間 {lo:.2f}〜{hi:.2f} が ±{bar} の内）。密な計算は疎さから何も得ない。",
@@ -65,7 +71,13 @@ rule: Rule[exp.Evidence] = Rule(
 control: Rule[exp.Evidence] = Rule(
     checks={
         "event_driven": Check(
-            facts=lambda ev: {"value": ev.event_slope.value, "lo": ev.event_slope.lo, "hi": ev.event_slope.hi, "bar": T["flat"], "ok": flat(ev.event_slope)},
+            facts=lambda ev: {
+                "value": ev.event_slope.value,
+                "lo": ev.event_slope.lo,
+                "hi": ev.event_slope.hi,
+                "bar": T["flat"],
+                "ok": flat(ev.event_slope),
+            },
             holds=lambda f: f["ok"],
             yes=L(
                 ja="イベント駆動の時間も活動率によらない（傾き {value:.2f}、{lo:.2f}〜{hi:.2f}）と判定された（甘すぎる）。",
@@ -87,12 +99,19 @@ def _e(value: float, half: float) -> Estimate:
 
 
 def _supporting() -> exp.Evidence:
-    return exp.Evidence(dense_slope=_e(0.02, 0.05), event_slope=_e(0.45, 0.05), event_speedup=_e(0.8, 0.1), sparse_speedup=_e(0.5, 0.1))
+    return exp.Evidence(
+        dense_slope=_e(0.02, 0.05),
+        event_slope=_e(0.45, 0.05),
+        event_speedup=_e(0.8, 0.1),
+        sparse_speedup=_e(0.5, 0.1),
+    )
 
 
 def _null() -> exp.Evidence:
     """Hardware on which sparsity pays everywhere: the dense path itself speeds up, and so do the others."""
-    return replace(_supporting(), dense_slope=_e(0.9, 0.05), event_speedup=_e(9.0, 1.5), sparse_speedup=_e(8.0, 1.5))
+    return replace(
+        _supporting(), dense_slope=_e(0.9, 0.05), event_speedup=_e(9.0, 1.5), sparse_speedup=_e(8.0, 1.5)
+    )
 
 
 falsify = Falsification(
@@ -116,13 +135,28 @@ def report(r: exp.Result) -> Report:
     ev = r.evidence
     values = {
         "dense_slope": Value.of(L(ja="密な計算の時間の傾き", en="slope of dense time"), ev.dense_slope),
-        "event_slope": Value.of(L(ja="イベント駆動の時間の傾き", en="slope of event-driven time"), ev.event_slope),
-        "event_speedup": Value.of(L(ja="イベント駆動の速さ（密 ÷ イベント）", en="event-driven speed-up (dense ÷ event)"), ev.event_speedup),
-        "sparse_speedup": Value.of(L(ja="torch.sparse の速さ（密 ÷ 疎）", en="torch.sparse speed-up (dense ÷ sparse)"), ev.sparse_speedup),
-        "typical": Value(label=L(ja="典型的な活動率（仮定）", en="typical activity (assumed)"), value=r.typical),
-        "dense_flops": Value(label=L(ja="密な計算の FLOP（活動率によらない）", en="dense FLOPs (any activity)"), value=r.dense_flops),
+        "event_slope": Value.of(
+            L(ja="イベント駆動の時間の傾き", en="slope of event-driven time"), ev.event_slope
+        ),
+        "event_speedup": Value.of(
+            L(ja="イベント駆動の速さ（密 ÷ イベント）", en="event-driven speed-up (dense ÷ event)"),
+            ev.event_speedup,
+        ),
+        "sparse_speedup": Value.of(
+            L(ja="torch.sparse の速さ（密 ÷ 疎）", en="torch.sparse speed-up (dense ÷ sparse)"),
+            ev.sparse_speedup,
+        ),
+        "typical": Value(
+            label=L(ja="典型的な活動率（仮定）", en="typical activity (assumed)"), value=r.typical
+        ),
+        "dense_flops": Value(
+            label=L(ja="密な計算の FLOP（活動率によらない）", en="dense FLOPs (any activity)"),
+            value=r.dense_flops,
+        ),
         "event_adds_typical": Value(
-            label=L(ja="典型的な活動率でのイベント駆動の加算", en="event-driven additions at the typical activity"),
+            label=L(
+                ja="典型的な活動率でのイベント駆動の加算", en="event-driven additions at the typical activity"
+            ),
             value=round(r.typical * r.dense_flops / 2),
         ),
         "crossover": Value(
@@ -132,7 +166,9 @@ def report(r: exp.Result) -> Report:
             ),
             value=r.crossover if r.crossover is not None else r.activities[-1],
         ),
-        "largest_activity": Value(label=L(ja="測った最大の活動率", en="largest activity measured"), value=r.activities[-1]),
+        "largest_activity": Value(
+            label=L(ja="測った最大の活動率", en="largest activity measured"), value=r.activities[-1]
+        ),
     }
     times = Figure(
         title=L(ja="スパイク層 1 ステップの時間", en="Time of one spiking-layer step"),
@@ -159,8 +195,14 @@ def report(r: exp.Result) -> Report:
         xscale="log",
         yscale="log",
         series=[
-            Series(label=L(ja="密な計算の FLOP", en="dense FLOPs"), x=r.activities, y=[r.dense_flops] * len(r.activities)),
-            Series(label=L(ja="イベント駆動の加算", en="event-driven additions"), x=r.activities, y=r.event_adds),
+            Series(
+                label=L(ja="密な計算の FLOP", en="dense FLOPs"),
+                x=r.activities,
+                y=[r.dense_flops] * len(r.activities),
+            ),
+            Series(
+                label=L(ja="イベント駆動の加算", en="event-driven additions"), x=r.activities, y=r.event_adds
+            ),
         ],
     )
     return Report(values=values, figures={"times": times, "work": work})

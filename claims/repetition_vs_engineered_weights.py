@@ -91,7 +91,11 @@ rule: Rule[exp.Evidence] = Rule(
 control: Rule[exp.Evidence] = Rule(
     checks={
         "other_architecture": Check(
-            facts=lambda ev: {"value": ev.distill_share.value, "lo": ev.distill_share.lo, "bar": T["instant"]},
+            facts=lambda ev: {
+                "value": ev.distill_share.value,
+                "lo": ev.distill_share.lo,
+                "bar": T["instant"],
+            },
             holds=lambda f: _instant(f["value"]),
             yes=L(
                 ja="別の形のネットワークへの移し替えも 1 人の学習の {value:.3f} 倍で、基準は一瞬と判定した（甘すぎる）。",
@@ -154,15 +158,28 @@ def report(r: exp.Result) -> Report:
     ev = r.evidence
     values = {
         "epochs": Value.of(L(ja="最大の P での反復回数（パス）", en="passes at the largest P"), ev.epochs),
-        "flop_ratio": Value.of(L(ja="反復 ÷ 閉じた式の FLOP", en="FLOPs, repetition ÷ closed form"), ev.flop_ratio),
-        "time_ratio": Value(label=L(ja="同じ比の時間（最大の P）", en="the same ratio in time (largest P)"), value=r.time_ratio[-1]),
-        "duplicate_ratio": Value(label=L(ja=f"{r.students} 人の学習 ÷ 1 人", en=f"{r.students} learners ÷ one"), value=ev.duplicate_ratio),
+        "flop_ratio": Value.of(
+            L(ja="反復 ÷ 閉じた式の FLOP", en="FLOPs, repetition ÷ closed form"), ev.flop_ratio
+        ),
+        "time_ratio": Value(
+            label=L(ja="同じ比の時間（最大の P）", en="the same ratio in time (largest P)"),
+            value=r.time_ratio[-1],
+        ),
+        "duplicate_ratio": Value(
+            label=L(ja=f"{r.students} 人の学習 ÷ 1 人", en=f"{r.students} learners ÷ one"),
+            value=ev.duplicate_ratio,
+        ),
         "students": Value(label=L(ja="学習者の数 K", en="learners K"), value=r.students),
         "copy_share": Value(label=L(ja="複製 ÷ 1 人の学習", en="copy ÷ one learner"), value=ev.copy_share),
-        "distill_share": Value.of(L(ja="別の形への蒸留 ÷ 1 人の学習", en="distillation into another shape ÷ one learner"), ev.distill_share),
+        "distill_share": Value.of(
+            L(ja="別の形への蒸留 ÷ 1 人の学習", en="distillation into another shape ÷ one learner"),
+            ev.distill_share,
+        ),
         "hebbian_recall": Value.of(L(ja="ヘッブ則の想起率", en="Hebbian recall"), ev.hebbian_recall),
         "iterative_recall": Value.of(L(ja="反復学習の想起率", en="iterative recall"), ev.iterative_recall),
-        "iterative_epochs": Value(label=L(ja="反復学習のパス数", en="iterative passes"), value=r.iterative_epochs),
+        "iterative_epochs": Value(
+            label=L(ja="反復学習のパス数", en="iterative passes"), value=r.iterative_epochs
+        ),
         "storage_flop_ratio": Value(
             label=L(ja="反復学習 ÷ ヘッブ則の FLOP", en="FLOPs, iterative ÷ Hebbian storage"),
             value=r.iterative_flops / r.hebbian_flops,
@@ -231,13 +248,18 @@ claim = define(
         Anchor(
             cite="Amit, Gutfreund & Sompolinsky 1985, Phys. Rev. Lett. 55, 1530",
             url="https://doi.org/10.1103/PhysRevLett.55.1530",
-            theirs=L(ja="ヘッブ則の記憶容量は約 0.14N パターン", en="Hebbian storage holds about 0.14 N patterns"),
+            theirs=L(
+                ja="ヘッブ則の記憶容量は約 0.14N パターン", en="Hebbian storage holds about 0.14 N patterns"
+            ),
             ours="hebbian_recall",
         ),
         Anchor(
             cite="Gardner 1988, J. Phys. A 21, 257",
             url="https://doi.org/10.1088/0305-4470/21/1/030",
-            theirs=L(ja="学習で到達できる最大容量は 2N パターン（余裕 0 のとき）", en="learning can store up to 2 N patterns (zero margin)"),
+            theirs=L(
+                ja="学習で到達できる最大容量は 2N パターン（余裕 0 のとき）",
+                en="learning can store up to 2 N patterns (zero margin)",
+            ),
             ours="iterative_recall",
         ),
         Anchor(
@@ -257,7 +279,10 @@ claim = define(
         Anchor(
             cite="Hopfield 1982, PNAS 79, 2554",
             url="https://doi.org/10.1073/pnas.79.8.2554",
-            theirs=L(ja="連想記憶としてのネットワーク。容量はおよそ 0.15N", en="the network as an associative memory, with a capacity of about 0.15 N"),
+            theirs=L(
+                ja="連想記憶としてのネットワーク。容量はおよそ 0.15N",
+                en="the network as an associative memory, with a capacity of about 0.15 N",
+            ),
             ours=None,
         ),
     ],

@@ -106,8 +106,14 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     median = np.median(times, axis=0)
     slower = [a for a, i in zip(cfg.activities, sweep, strict=True) if median[i, 1] >= median[i, 0]]
     evidence = Evidence(
-        dense_slope=t_interval([_slope(list(cfg.activities), dense[r, sweep]) for r in range(cfg.rounds)], "t-interval over rounds"),
-        event_slope=t_interval([_slope(list(cfg.activities), event[r, sweep]) for r in range(cfg.rounds)], "t-interval over rounds"),
+        dense_slope=t_interval(
+            [_slope(list(cfg.activities), dense[r, sweep]) for r in range(cfg.rounds)],
+            "t-interval over rounds",
+        ),
+        event_slope=t_interval(
+            [_slope(list(cfg.activities), event[r, sweep]) for r in range(cfg.rounds)],
+            "t-interval over rounds",
+        ),
         event_speedup=t_interval((dense[:, at] / event[:, at]).tolist(), "t-interval over rounds"),
         sparse_speedup=t_interval((dense[:, at] / sparse[:, at]).tolist(), "t-interval over rounds"),
     )

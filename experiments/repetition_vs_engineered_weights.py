@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -148,7 +149,9 @@ def distill(teacher_w, cfg: Config, rng: np.random.Generator) -> tuple[float, fl
     raise RuntimeError("distillation did not reach 99 % agreement")
 
 
-def hopfield_recall(weights: np.ndarray, patterns: np.ndarray, cfg: Config, rng: np.random.Generator) -> float:
+def hopfield_recall(
+    weights: np.ndarray, patterns: np.ndarray, cfg: Config, rng: np.random.Generator
+) -> float:
     """Share of patterns recovered (overlap ≥ 0.95) from cues with a share of bits flipped, by synchronous
     sign updates until nothing changes."""
     cues = patterns * np.where(rng.random(patterns.shape) < cfg.corruption, -1, 1)
@@ -173,14 +176,15 @@ def hebbian(patterns: np.ndarray) -> np.ndarray:
 def perceptron(patterns: np.ndarray, cfg: Config) -> tuple[np.ndarray, int]:
     """Iterative storage: every neuron's weights learn, pass after pass, to make every pattern a fixed point
     with margin κ (Gardner's setting); returns (weights, passes)."""
-    p, n = patterns.shape
     w = hebbian(patterns)
     for epoch in range(1, cfg.perceptron_epochs + 1):
-        fields = patterns @ w.T * patterns / np.linalg.norm(w, axis=1)  # (P, N) normalised stability of each bit
+        fields = (
+            patterns @ w.T * patterns / np.linalg.norm(w, axis=1)
+        )  # (P, N) normalised stability of each bit
         wrong = fields < cfg.margin
         if not wrong.any():
             return w, epoch - 1
-        w += (wrong * patterns).T @ patterns / n
+        w += (wrong * patterns).T @ patterns / patterns.shape[1]
         np.fill_diagonal(w, 0)
     return w, cfg.perceptron_epochs
 
@@ -200,7 +204,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         closed_f.append(closed_form_flops(p, cfg.inputs, cfg.outputs))
         ratios.append(
             min_time_ratio(
-                lambda x=x, y=y: gradient_descent(x, y, cfg), lambda x=x, y=y: closed_form(x, y), cfg.timing_repeats
+                partial(gradient_descent, x, y, cfg), partial(closed_form, x, y), cfg.timing_repeats
             )
         )
     per_pass = gd_flops(x, y, 1, cfg)  # x, y: the largest P, seed 0
@@ -216,7 +220,9 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     k_students = per_pass * sum(max(e, 1) for e in student_epochs)
     copied = torch.empty_like(teacher)
     copied.copy_(teacher)  # the copy itself: one element written per weight
-    distill_shares = [distill(teacher, cfg, np.random.default_rng([cfg.seed, 99, s]))[0] / one for s in range(cfg.seeds)]
+    distill_shares = [
+        distill(teacher, cfg, np.random.default_rng([cfg.seed, 99, s]))[0] / one for s in range(cfg.seeds)
+    ]
 
     heb, ite, it_epochs = [], [], []
     for load in progress(cfg.loads, "Hopfield loads"):

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from experiments.common import digits, parallel
 from experiments.common import information as info
-from experiments.common import parallel
 from experiments.common.progress import Progress, silent
 from experiments.common.stats import Estimate, t_interval
 
@@ -145,28 +145,6 @@ def measure(spikes: np.ndarray, cfg: Config) -> dict[str, Information]:
     return out
 
 
-def _digits(seed: int):
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    x, y = load_digits(return_X_y=True)
-    return train_test_split(x / 16.0, y, test_size=0.25, random_state=seed, stratify=y)
-
-
-def encode(x, steps: int, encoding: str, gen):
-    """(batch, 64) intensities in [0, 1] -> (steps, batch, 64) spikes."""
-    import torch
-
-    if encoding == "rate":  # each step, a pixel spikes with probability equal to its intensity
-        return torch.bernoulli(x.expand(steps, *x.shape), generator=gen)
-    # latency: one spike per pixel, earlier for brighter pixels; dark pixels stay silent
-    t = torch.round((1 - x) * (steps - 1)).long()
-    spikes = torch.zeros(steps, *x.shape)
-    on = x > 0.05
-    spikes.scatter_(0, t[None], on[None].float())
-    return spikes
-
-
 def train_task(encoding: str, steps: int, cfg: Config, seed: int, dev) -> tuple[float, float, int]:
     """Test accuracy, spikes per inference and epochs trained, for a 64-hidden-10 network (spiking unless
     encoding == 'ann'). Training stops when validation accuracy has not improved for ``patience`` epochs
@@ -175,7 +153,7 @@ def train_task(encoding: str, steps: int, cfg: Config, seed: int, dev) -> tuple[
     import torch
     from snntorch import surrogate
 
-    x_tr, x_te, y_tr, y_te = _digits(seed)
+    x_tr, x_te, y_tr, y_te = digits.split(seed)
     n_val = len(x_tr) // 5  # a validation split, for early stopping; the test set is scored once
     x_va, y_va, x_tr, y_tr = x_tr[:n_val], y_tr[:n_val], x_tr[n_val:], y_tr[n_val:]
     torch.manual_seed(seed)
@@ -190,7 +168,7 @@ def train_task(encoding: str, steps: int, cfg: Config, seed: int, dev) -> tuple[
     def forward(x):
         if encoding == "ann":
             return fc2(torch.relu(fc1(x))), torch.zeros(())
-        spikes_in = encode(x, steps, encoding, gen).to(dev)
+        spikes_in = digits.encode(x, steps, encoding, gen).to(dev)
         mem1, mem2 = lif1.init_leaky(), lif2.init_leaky()
         out, hidden_spikes = 0, 0
         for t in range(steps):

@@ -95,5 +95,5 @@ def test_regulariser_study_is_paired_by_seed():
         assert sorted(s for s, n, r in plan if r == reg and n == 20) == [0, 1, 2]
     groups = qeo.build_groups(cfg, plan)
     first = groups.x[groups.group == 0]
-    same_seed = [g for g, (s, n, r) in enumerate(plan) if s == 0 and n == 20 and r == "dropout"][0]
+    same_seed = next(g for g, (s, n, r) in enumerate(plan) if s == 0 and n == 20 and r == "dropout")
     assert np.array_equal(first, groups.x[groups.group == same_seed])

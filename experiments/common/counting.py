@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -57,7 +57,7 @@ def min_time_ratio(numerator: Callable[[], Any], denominator: Callable[[], Any],
     return num / den
 
 
-def min_times(fns: list[Callable[[], Any]], k: int) -> list[float]:
+def min_times(fns: Sequence[Callable[[], Any]], k: int) -> list[float]:
     """min-of-k time of each function, all interleaved round-robin, so load slows them alike."""
     best = [float("inf")] * len(fns)
     for _ in range(k):
