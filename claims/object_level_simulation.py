@@ -7,7 +7,7 @@ import datetime
 from dataclasses import replace
 
 from experiments import object_level_simulation as exp
-from experiments.common.stats import Estimate, exact
+from experiments.common.stats import Estimate
 from kanguri import Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Value, any_accepted, define
 
 THRESHOLDS = {
@@ -110,7 +110,9 @@ falsify = Falsification(
     supporting=_supporting,
     null=_null,
     flips={
-        "particle_level_unaffordable": lambda ev: replace(ev, cost_exponent=Estimate(0.9, 0.85, 0.95, "counted exactly", 6)),
+        "particle_level_unaffordable": lambda ev: replace(
+            ev, cost_exponent=Estimate(0.9, 0.85, 0.95, "counted exactly", 6)
+        ),
         "object_level_enough": lambda ev: replace(ev, velocity_error=0.2),
     },
     control_flips={"internal_vibration": lambda ev: replace(ev, vibration_error=0.01)},
@@ -123,12 +125,27 @@ def report(r: exp.Result) -> Report:
     ev = r.evidence
     values = {
         "cost_exponent": Value.of(L(ja="仕事量の指数", en="work exponent"), ev.cost_exponent),
-        "years_per_second": Value.of(L(ja="1 kg を 1 秒分、原子ごとに（年）", en="1 kg for 1 s, atom by atom (years)"), ev.years_per_second),
-        "record_years": Value(label=L(ja="記録的な MD の速さで（年）", en="at the record MD run's pace (years)"), value=r.record_years),
-        "position_error": Value(label=L(ja="位置の差（落下高さ比）", en="position difference (÷ drop height)"), value=ev.position_error),
-        "velocity_error": Value(label=L(ja="速度の差（衝突速度比）", en="velocity difference (÷ impact speed)"), value=ev.velocity_error),
+        "years_per_second": Value.of(
+            L(ja="1 kg を 1 秒分、原子ごとに（年）", en="1 kg for 1 s, atom by atom (years)"),
+            ev.years_per_second,
+        ),
+        "record_years": Value(
+            label=L(ja="記録的な MD の速さで（年）", en="at the record MD run's pace (years)"),
+            value=r.record_years,
+        ),
+        "position_error": Value(
+            label=L(ja="位置の差（落下高さ比）", en="position difference (÷ drop height)"),
+            value=ev.position_error,
+        ),
+        "velocity_error": Value(
+            label=L(ja="速度の差（衝突速度比）", en="velocity difference (÷ impact speed)"),
+            value=ev.velocity_error,
+        ),
         "vibration_share": Value(
-            label=L(ja="内部に入ったエネルギー（衝突時の運動エネルギー比）", en="energy taken internally (÷ impact kinetic energy)"),
+            label=L(
+                ja="内部に入ったエネルギー（衝突時の運動エネルギー比）",
+                en="energy taken internally (÷ impact kinetic energy)",
+            ),
             value=r.vibration_share[-1],
         ),
         "atoms": Value(label=L(ja="1 kg の鉄の原子数", en="atoms in 1 kg of iron"), value=r.atoms),
@@ -141,7 +158,10 @@ def report(r: exp.Result) -> Report:
             value=r.work_per_second[-1] / r.rigid_work_per_second,
         ),
         "n_max": Value(label=L(ja="最大の N", en="largest N"), value=r.particles[-1]),
-        "n_traj": Value(label=L(ja="軌道を比べた最大の N", en="largest N compared in flight"), value=r.trajectory_particles[-1]),
+        "n_traj": Value(
+            label=L(ja="軌道を比べた最大の N", en="largest N compared in flight"),
+            value=r.trajectory_particles[-1],
+        ),
     }
     cost = Figure(
         title=L(ja="シミュレーション 1 秒分の仕事量", en="Work per simulated second"),
@@ -155,12 +175,25 @@ def report(r: exp.Result) -> Report:
         xscale="log",
         yscale="log",
         series=[
-            Series(label=L(ja="仕事量 [バイト]", en="work [bytes]"), x=r.particles, y=r.work_per_second, style="points"),
-            Series(label=L(ja="実時間 [秒]", en="wall time [s]"), x=r.particles, y=r.time_per_second, style="points"),
+            Series(
+                label=L(ja="仕事量 [バイト]", en="work [bytes]"),
+                x=r.particles,
+                y=r.work_per_second,
+                style="points",
+            ),
+            Series(
+                label=L(ja="実時間 [秒]", en="wall time [s]"),
+                x=r.particles,
+                y=r.time_per_second,
+                style="points",
+            ),
         ],
     )
     flight = Figure(
-        title=L(ja=f"重心の高さ（N = {r.trajectory_particles[-1]}）", en=f"Height of the centre of mass (N = {r.trajectory_particles[-1]})"),
+        title=L(
+            ja=f"重心の高さ（N = {r.trajectory_particles[-1]}）",
+            en=f"Height of the centre of mass (N = {r.trajectory_particles[-1]})",
+        ),
         caption=L(
             ja="粒子の塊と、跳ね返りの高さだけを合わせた 1 つの剛体。",
             en="The particle block and a single rigid body whose one constant was set to rebound as high.",
@@ -184,9 +217,24 @@ def report(r: exp.Result) -> Report:
         xscale="log",
         yscale="log",
         series=[
-            Series(label=L(ja="位置", en="position"), x=r.trajectory_particles, y=r.position_errors, style="points"),
-            Series(label=L(ja="速度", en="velocity"), x=r.trajectory_particles, y=r.velocity_errors, style="points"),
-            Series(label=L(ja="ウェーバー比", en="Weber fraction"), x=[r.trajectory_particles[0], r.trajectory_particles[-1]], y=[T["weber"]] * 2, style="fit"),
+            Series(
+                label=L(ja="位置", en="position"),
+                x=r.trajectory_particles,
+                y=r.position_errors,
+                style="points",
+            ),
+            Series(
+                label=L(ja="速度", en="velocity"),
+                x=r.trajectory_particles,
+                y=r.velocity_errors,
+                style="points",
+            ),
+            Series(
+                label=L(ja="ウェーバー比", en="Weber fraction"),
+                x=[r.trajectory_particles[0], r.trajectory_particles[-1]],
+                y=[T["weber"]] * 2,
+                style="fit",
+            ),
         ],
     )
     return Report(values=values, figures={"cost": cost, "flight": flight, "errors": errors})
@@ -207,8 +255,12 @@ claim = define(
     experiment=exp.run,
     profiles={
         "quick": exp.Config(trajectory_sides=(2, 4, 8, 16)),
-        "site": exp.Config(trajectory_sides=(2, 4, 8, 16, 24, 32), repeats=9),  # the default sides: N up to 4,096
-        "full": exp.Config(sides=(2, 4, 8, 16, 32, 64, 128, 256), trajectory_sides=(2, 4, 8, 16, 32, 64), repeats=15),
+        "site": exp.Config(
+            trajectory_sides=(2, 4, 8, 16, 24, 32), repeats=9
+        ),  # the default sides: N up to 4,096
+        "full": exp.Config(
+            sides=(2, 4, 8, 16, 32, 64, 128, 256), trajectory_sides=(2, 4, 8, 16, 32, 64), repeats=15
+        ),
     },
     rule=rule,
     control=control,
@@ -221,7 +273,10 @@ claim = define(
         Anchor(
             cite="Snowden & Braddick 1991, Vision Res. 31, 907",
             url="https://doi.org/10.1016/0042-6989(91)90156-Y",
-            theirs=L(ja="速さの弁別のウェーバー比はおよそ 0.06", en="speed discrimination reaches a Weber fraction around 0.06"),
+            theirs=L(
+                ja="速さの弁別のウェーバー比はおよそ 0.06",
+                en="speed discrimination reaches a Weber fraction around 0.06",
+            ),
             ours="velocity_error",
             locator="abstract",
             quote="Thresholds fell asymptotically to a Weber fraction around 0.06 over a period of approx. 100 msec",
@@ -230,7 +285,10 @@ claim = define(
         Anchor(
             cite="De Bruyn & Orban 1988, Vision Res. 28, 1323",
             url="https://doi.org/10.1016/0042-6989(88)90064-8",
-            theirs=L(ja="最適な速さでの速度のウェーバー比は約 7%", en="velocity Weber fractions of about 7% at optimal speeds"),
+            theirs=L(
+                ja="最適な速さでの速度のウェーバー比は約 7%",
+                en="velocity Weber fractions of about 7% at optimal speeds",
+            ),
             ours="velocity_error",
             locator="abstract",
             quote="The Weber-fractions in velocity, determined with a staircase procedure tracking a 84% correct "
@@ -240,7 +298,10 @@ claim = define(
         Anchor(
             cite="TOP500, June 2025 list (El Capitan)",
             url="https://top500.org/lists/top500/2025/06/highs",
-            theirs=L(ja="首位の El Capitan は HPL で 1.742 EFlop/s", en="El Capitan, No. 1, at 1.742 EFlop/s on HPL"),
+            theirs=L(
+                ja="首位の El Capitan は HPL で 1.742 EFlop/s",
+                en="El Capitan, No. 1, at 1.742 EFlop/s on HPL",
+            ),
             ours="years_per_second",
             locator="list highlights",
             quote="The HPE Cray EX255a system was measured with 1.742 Exaflop/s on the HPL benchmark.",
@@ -249,7 +310,10 @@ claim = define(
         Anchor(
             cite="Jia et al. 2020, SC20 (Gordon Bell prize): molecular dynamics with ab initio accuracy",
             url="https://arxiv.org/abs/2005.00223",
-            theirs=L(ja="1 億個超の原子を 1 日に 1 ナノ秒超", en="over 100 million atoms for over 1 nanosecond per day"),
+            theirs=L(
+                ja="1 億個超の原子を 1 日に 1 ナノ秒超",
+                en="over 100 million atoms for over 1 nanosecond per day",
+            ),
             ours="record_years",
             locator="abstract",
             quote="can simulate more than 1 nanosecond-long trajectory of over 100 million atoms per day",

@@ -11,6 +11,7 @@ measured time (best of k) is set beside it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -85,7 +86,10 @@ class Decoder:
 
         d, h = self.cfg.d_model, self.heads
         return [
-            (torch.zeros(batch, h, length, d // h, device=self.dev), torch.zeros(batch, h, length, d // h, device=self.dev))
+            (
+                torch.zeros(batch, h, length, d // h, device=self.dev),
+                torch.zeros(batch, h, length, d // h, device=self.dev),
+            )
             for _ in self.layers
         ]
 
@@ -155,7 +159,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         for batch in progress(cfg.batches, "decode batches"):
             caches = model.cache(batch, cfg.context)
             x = torch.randn(batch, 1, cfg.d_model, generator=gen).to(dev)
-            step_flops = flops(lambda x=x, caches=caches: model.step(x, caches))
+            step_flops = flops(partial(model.step, x, caches))
             step_bytes = model.bytes_read(batch, cfg.context)
 
             def run_step(x=x, caches=caches):
@@ -171,7 +175,14 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         empty = model.cache(1, 0)
         prefill_flops = flops(lambda: model.step(prompt, empty))
         prefill_bytes = model.bytes_read(1, 0) + 4.0 * cfg.prompt * cfg.d_model * cfg.layers * 2
-        t_prefill = float(np.median([min_times([lambda: (model.step(prompt, empty), sync())], cfg.repeats)[0] for _ in range(cfg.rounds)]))
+        t_prefill = float(
+            np.median(
+                [
+                    min_times([lambda: (model.step(prompt, empty), sync())], cfg.repeats)[0]
+                    for _ in range(cfg.rounds)
+                ]
+            )
+        )
 
     balance = [p_ / b_ for p_, b_ in zip(peak, bw, strict=True)]
     agreement = [predicted[0][r] / measured[0][r] for r in range(cfg.rounds)]
@@ -200,6 +211,8 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         intensity=intensity,
         crossover_batch=crossover,
         prefill_seconds=t_prefill,
-        prefill_predicted=float(np.median([max(prefill_bytes / b_, prefill_flops / p_) for b_, p_ in zip(bw, peak, strict=True)])),
+        prefill_predicted=float(
+            np.median([max(prefill_bytes / b_, prefill_flops / p_) for b_, p_ in zip(bw, peak, strict=True)])
+        ),
         device=dev.type,
     )

@@ -26,7 +26,7 @@ import numpy as np
 from experiments.common.counting import bytes_written, min_times
 from experiments.common.montecarlo import propagate
 from experiments.common.progress import Progress, silent
-from experiments.common.stats import Estimate, exact, loglog_slope
+from experiments.common.stats import Estimate, loglog_slope
 
 G = 9.81
 AVOGADRO = 6.02214076e23  # exact since the 2019 SI redefinition
@@ -65,7 +65,9 @@ class Evidence:
     # at our model's elementary operations per particle-step (real interatomic potentials need many more)
     position_error: float  # largest |Δ centre of mass| ÷ drop height, at the largest trajectory N
     velocity_error: float  # largest |Δ velocity| ÷ impact speed, at the largest trajectory N
-    vibration_error: float  # |Δ internal energy| ÷ the particle level's, at the largest trajectory N (control)
+    vibration_error: (
+        float  # |Δ internal energy| ÷ the particle level's, at the largest trajectory N (control)
+    )
 
 
 @dataclass
@@ -249,7 +251,9 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     rigid_dt = Block(cfg.sides[0], cfg).dt
     y0 = torch.tensor([cfg.height], dtype=torch.float64)
     rigid_work = (
-        bytes_written(lambda: rigid_step(y0, torch.zeros(1, dtype=torch.float64), rigid_dt, cfg, cfg.ground_damping))
+        bytes_written(
+            lambda: rigid_step(y0, torch.zeros(1, dtype=torch.float64), rigid_dt, cfg, cfg.ground_damping)
+        )
         / rigid_dt
     )
     evidence = Evidence(
