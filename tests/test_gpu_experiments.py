@@ -32,7 +32,8 @@ def test_a_block_at_rest_in_the_air_only_feels_gravity():
 
 
 def test_iron_atoms_by_hand():
-    assert 1.0 / ols.IRON_MOLAR_MASS * ols.AVOGADRO == pytest.approx(1.0784e25, rel=1e-3)
+    atoms = 1.0 / ols.IRON_MOLAR_MASS * ols.AVOGADRO
+    assert atoms == pytest.approx(1.0784e25, rel=1e-3)
 
 
 def test_decode_step_counts_two_flops_per_weight():
@@ -40,7 +41,9 @@ def test_decode_step_counts_two_flops_per_weight():
     model = imb.Decoder(cfg, torch.device("cpu"))
     x = torch.randn(1, 1, 64)
     counted = flops(lambda: model.step(x, model.cache(1, 0)))
-    assert counted == pytest.approx(2 * model.params(), rel=0.02)  # attention over one token adds almost nothing
+    assert counted == pytest.approx(
+        2 * model.params(), rel=0.02
+    )  # attention over one token adds almost nothing
     assert model.bytes_read(1, 0) == 4 * model.params() == 4 * 12 * 64 * 64 * 2
 
 
