@@ -18,7 +18,7 @@ target accuracy within the budget.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -153,8 +153,10 @@ def run_regime(regime: str, cfg: Config) -> tuple[list[int | None], list[float],
 
 
 def _job(args: tuple) -> tuple[list[int | None], list[float], list[int]]:
-    regime, cfg = args
-    return run_regime(regime, cfg)
+    regime, cfg, k = args
+    return run_regime(
+        regime, replace(cfg, ks=(k,))
+    )  # one k per job: jobs balance across cores and stop early
 
 
 def run(cfg: Config, progress: Progress = silent) -> Result:
@@ -162,10 +164,15 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
 
     steps, final = {}, {}
     learned: dict[str, dict[int, Estimate]] = {}
-    done = parallel.run_all(
-        _job, [(r, cfg) for r in REGIMES], on_gpu=torch.cuda.is_available(), desc="regimes", progress=progress
-    )
-    for regime, (reached, acc, group_k) in zip(REGIMES, done, strict=True):
+    jobs = [(r, cfg, k) for r in REGIMES for k in sorted(cfg.ks, reverse=True)]  # the slowest first
+    done = parallel.run_all(_job, jobs, on_gpu=torch.cuda.is_available(), desc="runs", progress=progress)
+    merged: dict[str, tuple[list, list, list]] = {r: ([], [], []) for r in REGIMES}
+    for (regime, _, _), (reached, acc, group_k) in sorted(
+        zip(jobs, done, strict=True), key=lambda jd: jd[0][2]
+    ):
+        for into, part in zip(merged[regime], (reached, acc, group_k), strict=True):
+            into.extend(part)
+    for regime, (reached, acc, group_k) in merged.items():
         steps[regime] = [[r for r, k in zip(reached, group_k, strict=True) if k == kk] for kk in cfg.ks]
         final[regime] = [
             float(np.mean([a for a, k in zip(acc, group_k, strict=True) if k == kk])) for kk in cfg.ks
