@@ -31,7 +31,7 @@ class Config:
     activities: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5)
     typical: float = 0.05  # our assumption for a typical spiking layer's activity (see the page)
     repeats: int = 9  # k in min-of-k
-    rounds: int = 5  # independent rounds: intervals are over these
+    rounds: int = 7  # independent rounds: intervals are over these
     seed: int = 0
 
 
