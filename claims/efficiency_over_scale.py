@@ -247,6 +247,22 @@ def report(r: exp.Result) -> Report:
             label=L(ja="損益分岐の発火率（メモリ込み）", en="break-even spike rate (with memory)"),
             value=r.breakeven_memory,
         ),
+        "e_add": Value(
+            label=L(ja="加算 1 回（pJ）", en="one add (pJ)"), value=exp.ENERGY_PJ["add"], digits=2
+        ),
+        "e_mac": Value(
+            label=L(ja="積和 1 回（pJ）", en="one multiply-accumulate (pJ)"),
+            value=exp.ENERGY_PJ["mac"],
+            digits=2,
+        ),
+        "e_sram": Value(
+            label=L(ja="SRAM から 1 語（pJ）", en="one SRAM word (pJ)"), value=exp.ENERGY_PJ["sram"], digits=2
+        ),
+        "spread": Value(
+            label=L(ja="演算あたりのエネルギーの幅（±、%）", en="range on each per-operation energy (±, %)"),
+            value=exp.SPREAD * 100,
+            digits=2,
+        ),
         "macs": Value(
             label=L(ja="従来型の積和演算（1 推論）", en="conventional MACs per inference"), value=r.macs
         ),

@@ -248,8 +248,8 @@ def report(r: exp.Result) -> Report:
     cost = Figure(
         title=L(ja="中間値を手元に残すコスト", en="The cost of keeping an intermediate value"),
         caption=L(
-            ja=f"n 量子ビットの純粋状態をパウリ測定のトモグラフィーで忠実度 0.9 まで読み出す総ショット数（状態 {ev.growth.n} 個の幾何平均、帯は ±2 標準誤差）と、幅 n の古典ネットワークが誤差逆伝播のために保存する中間値の数。縦軸は対数。",
-            en=f"Total shots to read an n-qubit pure state out to fidelity 0.9 by Pauli tomography (geometric mean "
+            ja=f"n 量子ビットの純粋状態をパウリ測定のトモグラフィーで忠実度 {r.target_fidelity} まで読み出す総ショット数（状態 {ev.growth.n} 個の幾何平均、帯は ±2 標準誤差）と、幅 n の古典ネットワークが誤差逆伝播のために保存する中間値の数。縦軸は対数。",
+            en=f"Total shots to read an n-qubit pure state out to fidelity {r.target_fidelity} by Pauli tomography (geometric mean "
             f"over {ev.growth.n} states, band ±2 standard errors), and the intermediate values a width-n classical "
             "network saves for backpropagation. Log scale.",
         ),

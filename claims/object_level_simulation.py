@@ -158,6 +158,21 @@ def report(r: exp.Result) -> Report:
             value=r.work_per_second[-1] / r.rigid_work_per_second,
         ),
         "n_max": Value(label=L(ja="最大の N", en="largest N"), value=r.particles[-1]),
+        "md_step_min": Value(
+            label=L(ja="分子動力学の時間刻み（下限、fs）", en="MD time step, low end (fs)"),
+            value=exp.MD_STEP_S[0] * 1e15,
+            digits=2,
+        ),
+        "md_step_max": Value(
+            label=L(ja="分子動力学の時間刻み（上限、fs）", en="MD time step, high end (fs)"),
+            value=exp.MD_STEP_S[1] * 1e15,
+            digits=2,
+        ),
+        "top_rate": Value(
+            label=L(ja="最速の計算機の HPL 性能（EFlop/s）", en="fastest computer's HPL rate (EFlop/s)"),
+            value=exp.EL_CAPITAN_FLOPS / 1e18,
+            digits=4,
+        ),
         "n_traj": Value(
             label=L(ja="軌道を比べた最大の N", en="largest N compared in flight"),
             value=r.trajectory_particles[-1],
@@ -208,9 +223,9 @@ def report(r: exp.Result) -> Report:
     errors = Figure(
         title=L(ja="剛体との差と、気づける差", en="Difference from the rigid body, and what can be noticed"),
         caption=L(
-            ja="飛んでいる間の重心の位置と速度の最大の差（相対値）。線はウェーバー比 0.06。",
+            ja=f"飛んでいる間の重心の位置と速度の最大の差（相対値）。線はウェーバー比 {T['weber']}。",
             en="Largest difference in flight, in position and velocity of the centre of mass (relative). The line is "
-            "the Weber fraction 0.06.",
+            f"the Weber fraction {T['weber']}.",
         ),
         xlabel=N_LABEL,
         ylabel=L(ja="相対的な差", en="relative difference"),

@@ -226,6 +226,9 @@ def report(r: exp.Result) -> Report:
             label=L(ja="最大の回路のパラメータ数", en="largest circuit's parameters"), value=q.params[-1]
         ),
         "n_min": Value(label=L(ja="最小の N", en="smallest N"), value=r.sizes[0]),
+        "q_params_min": Value(
+            label=L(ja="最小の回路のパラメータ数", en="smallest circuit's parameters"), value=q.params[0]
+        ),
         "n_max": Value(label=L(ja="最大の N", en="largest N"), value=r.sizes[-1]),
         "lightning_deviation": Value(
             label=L(ja="lightning.qubit との最大差", en="largest difference from lightning.qubit"),

@@ -278,8 +278,8 @@ def report(r: exp.Result) -> Report:
     unknown = Figure(
         title=L(ja="印の数 M が分からないとき", en="When the number of marked items M is unknown"),
         caption=L(
-            ja="N = 2¹⁰。BBHT の平均問い合わせ回数と √(N/M)、M = 1 を仮定した回数で止めたときの成功確率。両対数軸。",
-            en="N = 2¹⁰. BBHT's mean queries beside √(N/M), and the success probability when stopping at the count "
+            ja=f"N = 2^{r.unknown_qubits}。BBHT の平均問い合わせ回数と √(N/M)、M = 1 を仮定した回数で止めたときの成功確率。両対数軸。",
+            en=f"N = 2^{r.unknown_qubits}. BBHT's mean queries beside √(N/M), and the success probability when stopping at the count "
             "that is optimal for M = 1. Log-log axes.",
         ),
         xlabel=L(ja="印のついた要素の数 M", en="marked items M"),

@@ -65,6 +65,7 @@ class Result:
     tomography_lo: list[float]
     tomography_hi: list[float]
     settings: list[int]  # Pauli settings, 3ⁿ
+    target_fidelity: float
     saved_values: list[int]  # values autograd saves for backprop, per network width
     lightning_deviation: float  # max |our tomography probabilities − lightning.qubit| on a sample
 
@@ -284,6 +285,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         tomography_lo=(2 ** (logs.mean(1) - 2 * spread)).tolist(),
         tomography_hi=(2 ** (logs.mean(1) + 2 * spread)).tolist(),
         settings=[3**n for n in qubits],
+        target_fidelity=cfg.target_fidelity,
         saved_values=[saved_values(w) for w in cfg.mlp_widths],
         lightning_deviation=check_against_lightning(cfg.seed),
     )

@@ -61,6 +61,7 @@ class Result:
     grover_queries: list[float]
     classical_queries: list[float]
     iteration_exponent: float
+    unknown_qubits: int
     marked: list[int]
     naive_success: list[float]
     bbht_queries: list[float]
@@ -277,6 +278,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         grover_queries=[float(np.mean(q)) for q in grover_q],
         classical_queries=[float(np.mean(q)) for q in classical_q],
         iteration_exponent=float(np.polyfit(np.log(sizes), np.log([optimal[i] for i in window]), 1)[0]),
+        unknown_qubits=cfg.unknown_qubits,
         marked=list(cfg.marked),
         naive_success=naive,
         bbht_queries=bbht_q,

@@ -46,14 +46,7 @@ def bytes_written(fn: Callable[[], Any]) -> int:
 
 def min_time_ratio(numerator: Callable[[], Any], denominator: Callable[[], Any], k: int) -> float:
     """min-of-k time of ``numerator`` ÷ min-of-k time of ``denominator``, the two interleaved."""
-    num, den = float("inf"), float("inf")
-    for _ in range(k):
-        t0 = time.perf_counter()
-        denominator()
-        t1 = time.perf_counter()
-        numerator()
-        t2 = time.perf_counter()
-        den, num = min(den, t1 - t0), min(num, t2 - t1)
+    den, num = min_times([denominator, numerator], k)
     return num / den
 
 
