@@ -9,9 +9,11 @@ from kanguri.claim import Anchor, Claim, define
 from kanguri.errors import ClaimError
 from kanguri.report import Figure, Report, Series, Table, Value
 from kanguri.rule import Check, Decision, Falsification, Rule, any_accepted, graded
+from kanguri.sources import INPUTS_CHECKED, graded_on_checked_inputs, inputs_checked
 from kanguri.text import L
 
 __all__ = [
+    "INPUTS_CHECKED",
     "Anchor",
     "Check",
     "Claim",
@@ -28,4 +30,6 @@ __all__ = [
     "any_accepted",
     "define",
     "graded",
+    "graded_on_checked_inputs",
+    "inputs_checked",
 ]

@@ -6,6 +6,7 @@ Pages are Jinja templates: a claim page writes its prose and calls ``{{ verdict(
 
 from __future__ import annotations
 
+import datetime
 import html
 import math
 import posixpath
@@ -269,9 +270,9 @@ class PageContext:
         for name, v in claim.sources.values.items():
             c = v.citation
             printed = (
-                fmt_number(v.value, lang)
+                _cited(v.value, lang)
                 if v.value is not None
-                else (f"{fmt_number(v.low, lang)}–{fmt_number(v.high, lang)}")
+                else f"{_cited(v.low, lang)} – {_cited(v.high, lang)}"
             )
             unit = f" {v.unit(lang)}" if v.unit else ""
             flag = "" if c.verified else f" ⚠ {T['unverified'](lang)}"
@@ -298,11 +299,12 @@ class PageContext:
                 T[e.side](lang),
                 e.fact(lang) + ("" if e.citation.verified else f" ⚠ {T['unverified'](lang)}"),
                 f"[{html.escape(e.citation.source)}]({e.citation.url}), {html.escape(e.citation.locator)}",
+                f"“{html.escape(e.citation.quote)}”",
                 e.citation.checked.isoformat(),
             ]
             for e in sorted(claim.sources.evidence, key=lambda e: e.side != "for")
         ]
-        return md_table([T[k](lang) for k in ("side", "fact", "source", "checked")], rows)
+        return md_table([T[k](lang) for k in ("side", "fact", "source", "quote", "checked")], rows)
 
     def statement(self) -> str:
         claim = registry.load(self.claim_id)
@@ -480,6 +482,12 @@ class PageContext:
             [T["commit"](self.lang), f"`{snap['commit']}`"],
         ]
         return md_table([T["package"](self.lang), T["version"](self.lang)], rows)
+
+
+def _cited(x: float | datetime.date | None, lang: Lang) -> str:
+    """A cited number or date, as printed in the inputs table."""
+    assert x is not None
+    return x.isoformat() if isinstance(x, datetime.date) else fmt_number(x, lang)
 
 
 def _accelerator(name: str | None, lang: Lang) -> str:

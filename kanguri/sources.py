@@ -6,18 +6,24 @@ section), a short quote or the figure as printed, and the date it was checked. A
 checked against its source says ``verified: false``; the page marks it, and it decides nothing on its own.
 
 Ranges stay ranges (``low``/``high``, as printed): the claim's arithmetic propagates them, for example by
-Monte Carlo over the cited ranges (:func:`experiments.common.montecarlo.propagate`).
+Monte Carlo over the cited ranges (:func:`experiments.common.montecarlo.propagate`). A date (``date``, or
+``low``/``high`` given as dates) enters the arithmetic as its day number (:meth:`datetime.date.toordinal`).
+
+"Decides nothing on its own" is enforced by the claim: the experiment asks for ``unverified`` (the names of
+the inputs whose citation is unverified), and a check that rests on any of them does not hold.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kanguri.rule import Check, Verdict, graded
 from kanguri.text import L
 
 
@@ -34,14 +40,21 @@ class Citation(_Strict):
     verified: bool = True  # false: could not be checked; shown as unverified, decides nothing alone
 
 
+Number = float | datetime.date
+
+
+def _number(x: Number) -> float:
+    return float(x.toordinal()) if isinstance(x, datetime.date) else float(x)
+
+
 class CitedValue(_Strict):
-    """A number that enters a calculation: a point (``value``) or a range as printed (``low``–``high``)."""
+    """A number or date that enters a calculation: a point (``value``) or a range as printed (``low``–``high``)."""
 
     label: L
     unit: L | None = None
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
     citation: Citation
 
     @model_validator(mode="after")
@@ -49,16 +62,20 @@ class CitedValue(_Strict):
         point, span = self.value is not None, self.low is not None and self.high is not None
         if point == span:
             raise ValueError("give either value, or both low and high")
-        if span and self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError(f"low {self.low} is above high {self.high}")
+        if span and self.low is not None and self.high is not None:
+            if isinstance(self.low, datetime.date) != isinstance(self.high, datetime.date):
+                raise ValueError("low and high must both be dates, or both numbers")
+            if _number(self.low) > _number(self.high):
+                raise ValueError(f"low {self.low} is above high {self.high}")
         return self
 
     @property
     def range(self) -> tuple[float, float]:
+        """``(low, high)`` as plain numbers; a date is its day number."""
         if self.value is not None:
-            return (self.value, self.value)
+            return (_number(self.value), _number(self.value))
         assert self.low is not None and self.high is not None
-        return (self.low, self.high)
+        return (_number(self.low), _number(self.high))
 
 
 class Evidence(_Strict):
@@ -77,6 +94,10 @@ class Sources(_Strict):
         """Plain data for the claim's arithmetic: every cited value as a ``(low, high)`` pair."""
         return {name: v.range for name, v in self.values.items()}
 
+    def unverified(self) -> frozenset[str]:
+        """The cited values that could not be checked against their source: they decide nothing on their own."""
+        return frozenset(name for name, v in self.values.items() if not v.citation.verified)
+
 
 def load_sources(claim_id: str, path: Path) -> Sources:
     """Read and validate a claim's cited inputs; an error names the claim, the value and the field."""
@@ -93,3 +114,39 @@ def load_sources(claim_id: str, path: Path) -> Sources:
         raise ValueError("\n".join(lines)) from None
     except yaml.YAMLError as e:
         raise ValueError(f"claim {claim_id}: {path.name} is not valid YAML: {e}") from None
+
+
+INPUTS_CHECKED = "inputs_checked"  # the name of that check in a sourced claim's rule
+
+
+def graded_on_checked_inputs(outcomes: Mapping[str, bool]) -> Verdict:
+    """The graded verdict over the other checks, at most *partly* when an input they rest on is unverified."""
+    verdict = graded({k: v for k, v in outcomes.items() if k != INPUTS_CHECKED})
+    return "partly" if verdict == "supported" and not outcomes.get(INPUTS_CHECKED, True) else verdict
+
+
+def inputs_checked(uses: Collection[str]) -> Check[Any]:
+    """The check that keeps unverified numbers from deciding: it holds when none of ``uses`` is unverified.
+
+    The claim's evidence carries ``unverified``, the names the experiment was given (see the module docstring).
+    Name it :data:`INPUTS_CHECKED` and use :func:`graded_on_checked_inputs` as the rule's verdict.
+    """
+    wanted = frozenset(uses)
+
+    def facts(ev: Any) -> dict[str, Any]:
+        found = sorted(wanted & set(ev.unverified))
+        return {"n": len(found), "names": ", ".join(found) or "—"}
+
+    return Check(
+        facts=facts,
+        holds=lambda f: f["n"] == 0,
+        yes=L(
+            ja="判定に使った引用値は、どれも原典で確かめた。",
+            en="Every cited input the verdict rests on was checked against its source.",
+        ),
+        no=L(
+            ja="判定に使った引用値のうち {n} 件（{names}）は原典で確かめられなかった。未確認の値は単独では何も決めない。",
+            en="{n} cited input(s) the verdict rests on could not be checked against the source ({names}); "
+            "unverified numbers decide nothing on their own.",
+        ),
+    )

@@ -58,13 +58,14 @@ def seed_everything(seed: int) -> None:
 
 
 def _call_experiment(claim: Claim, config: Any) -> Any:
-    """Call the experiment with the services it asks for by name: progress, data_dir, inputs."""
+    """Call the experiment with the services it asks for by name: progress, data_dir, inputs, unverified."""
     assert claim.experiment is not None
     accepts = inspect.signature(claim.experiment).parameters
     offered: dict[str, Any] = {
         "progress": progress.track,
         "data_dir": data_dir(),
         "inputs": claim.sources.ranges() if claim.sources else None,
+        "unverified": claim.sources.unverified() if claim.sources else frozenset(),
     }
     return claim.experiment(config, **{k: v for k, v in offered.items() if k in accepts})
 

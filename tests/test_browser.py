@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from kanguri import registry
 from tests.site_build import REPO, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -102,9 +103,13 @@ def test_language_switcher_keeps_the_page(driver, base_url, start, target, lang)
 
 def test_home_lists_claims_with_badges(driver, base_url):
     _open(driver, base_url)
-    badges = driver.find_elements(By.CSS_SELECTOR, ".md-content .kg-badge")
-    assert any("kg-planned" in b.get_attribute("class") for b in badges)
-    assert any("kg-supported" in b.get_attribute("class") for b in badges)
+    classes = [
+        b.get_attribute("class") for b in driver.find_elements(By.CSS_SELECTOR, ".md-content .kg-badge")
+    ]
+    planned = [e for e in registry.catalogue()[1] if not e.implemented]
+    assert sum("kg-planned" in c for c in classes) >= len(planned)
+    for verdict in ("supported", "partly", "not-testable"):
+        assert any(f"kg-{verdict}" in c for c in classes), verdict
     assert _severe(driver) == []
 
 

@@ -54,3 +54,24 @@ def test_a_missing_file_and_bad_yaml_are_clear(tmp_path):
     (tmp_path / "c.sources.yml").write_text("values: [unclosed\n")
     with pytest.raises(ValueError, match=r"claim c: c\.sources\.yml is not valid YAML"):
         load_sources("c", tmp_path / "c.sources.yml")
+
+
+def test_a_date_enters_the_arithmetic_as_its_day_number():
+    v = CitedValue.model_validate(
+        {
+            "label": {"ja": "日", "en": "day"},
+            "low": datetime.date(2024, 9, 12),
+            "high": datetime.date(2024, 9, 13),
+            "citation": CITATION,
+        }
+    )
+    assert v.range == (datetime.date(2024, 9, 12).toordinal(), datetime.date(2024, 9, 13).toordinal())
+    with pytest.raises(ValidationError, match="both be dates"):
+        CitedValue.model_validate(
+            {
+                "label": {"ja": "日", "en": "day"},
+                "low": datetime.date(2024, 9, 12),
+                "high": 3.0,
+                "citation": CITATION,
+            }
+        )
