@@ -4,13 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint bench clean
+.PHONY: setup site serve test lint bench verify freeze site-properdocs clean
 
 # torch first, pinned: the CPU build (2.13.0). An unpinned torch would pull a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,dask,submitit]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -30,5 +30,17 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/build_times.py
 
+# Before publishing: re-run every claim and compare with the frozen records (non-zero exit if a verdict changed).
+verify: setup
+	$(BIN)/kanguri verify --profile site --diff
+
+freeze: setup
+	$(BIN)/kanguri freeze --profile site
+
+# The same site built by ProperDocs, the maintained fork of MkDocs 1.x (the hedge against the pinned MkDocs
+# 1.6.1 and Material going unmaintained); it reuses the records of the last build.
+site-properdocs: setup
+	$(BIN)/properdocs build --strict -f mkdocs.yml -d site-properdocs
+
 clean:
-	rm -rf site .kanguri-cache
+	rm -rf site site-properdocs .kanguri-cache

@@ -174,7 +174,10 @@ def report(r: exp.Result) -> Report:
     ev = r.evidence
     values = {
         "exhaustion_year": Value.of(
-            L(ja="ストックを読み尽くす年", en="year the stock is read through"), ev.exhaustion_year, digits=5
+            L(ja="ストックを読み尽くす年", en="year the stock is read through"),
+            ev.exhaustion_year,
+            digits=5,
+            grouping=False,
         ),
         "share_used": Value.of(
             L(
@@ -199,6 +202,7 @@ def report(r: exp.Result) -> Report:
             ),
             ev.control_year,
             digits=5,
+            grouping=False,
         ),
     }
     for k, shift in r.shift_years.items():

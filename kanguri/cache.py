@@ -16,9 +16,13 @@ import json
 import logging
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from kanguri.paths import PACKAGE_DIR, cache_dir, module_name, root
 
@@ -99,6 +103,17 @@ def entry_dir(claim_id: str, profile: str) -> Path:
     return cache_dir() / claim_id / profile
 
 
+@contextmanager
+def claimed(claim_id: str, profile: str) -> Iterator[None]:
+    """Hold the right to compute one entry. Another process that wants the same entry waits, then finds it in
+    the cache instead of computing it again. The lock is the operating system's (``flock``): a worker that
+    crashes releases it, and its staged files never reach the entry."""
+    locks = cache_dir() / ".locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(locks / f"{claim_id}.{profile}.lock"):
+        yield
+
+
 def staging_dir() -> Path:
     d = cache_dir() / ".staging" / uuid.uuid4().hex
     d.mkdir(parents=True)
@@ -106,8 +121,22 @@ def staging_dir() -> Path:
 
 
 def load(claim_id: str, profile: str, want_key: str | None = None) -> dict | None:
-    """The cached record, or None when missing, stale (other key) or corrupt."""
-    d = entry_dir(claim_id, profile)
+    """The cached record, or None when missing, stale (other key) or corrupt (then it is removed)."""
+    return load_dir(entry_dir(claim_id, profile), want_key)
+
+
+def frozen_dir(claim_id: str, profile: str) -> Path:
+    """Where ``kanguri freeze`` keeps a claim's committed record (see :mod:`kanguri.frozen`)."""
+    return root() / "results" / profile / claim_id
+
+
+def load_frozen(claim_id: str, profile: str, want_key: str | None = None) -> dict | None:
+    """The frozen record, or None when there is none, its key differs, or it is corrupt (it is then ignored)."""
+    return load_dir(frozen_dir(claim_id, profile), want_key, remove_corrupt=False)
+
+
+def load_dir(d: Path, want_key: str | None = None, remove_corrupt: bool = True) -> dict | None:
+    """The record sealed in ``d``, or None when missing, of another key, or failing its checksums."""
     manifest_path = d / "manifest.json"
     if not manifest_path.exists():
         return None
@@ -122,15 +151,31 @@ def load(claim_id: str, profile: str, want_key: str | None = None) -> dict | Non
         record["dir"] = str(d)
         return record
     except (OSError, ValueError, KeyError, TypeError) as e:  # JSONDecodeError is a ValueError
-        log.warning("kanguri: cache entry %s is corrupt (%s); it will be recomputed", d, e)
-        shutil.rmtree(d, ignore_errors=True)
+        if remove_corrupt:
+            log.warning("kanguri: cache entry %s is corrupt (%s); it will be recomputed", d, e)
+            shutil.rmtree(d, ignore_errors=True)
+        else:
+            log.warning("kanguri: record %s is corrupt (%s); it is ignored", d, e)
         return None
+
+
+def seal(d: Path, record_key: str) -> None:
+    """Write the manifest: the key and a checksum of every file, so a damaged copy reads as missing."""
+    files = {p.name: _sha(p) for p in sorted(d.iterdir()) if p.is_file() and p.name != "manifest.json"}
+    (d / "manifest.json").write_text(json.dumps({"key": record_key, "files": files}, indent=1))
+
+
+def adopt(source: Path, claim_id: str, profile: str, record_key: str) -> Path:
+    """Copy a sealed entry from elsewhere (a frozen record) into the cache, atomically."""
+    staged = staging_dir()
+    shutil.rmtree(staged)
+    shutil.copytree(source, staged)
+    return commit(staged, claim_id, profile, record_key)
 
 
 def commit(staged: Path, claim_id: str, profile: str, record_key: str) -> Path:
     """Seal ``staged`` with a manifest and move it into place atomically."""
-    files = {p.name: _sha(p) for p in sorted(staged.iterdir()) if p.is_file()}
-    (staged / "manifest.json").write_text(json.dumps({"key": record_key, "files": files}, indent=1))
+    seal(staged, record_key)
     final = entry_dir(claim_id, profile)
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None

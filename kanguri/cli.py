@@ -1,14 +1,21 @@
-"""``kanguri``: list claims, run one, scaffold a new one."""
+"""``kanguri``: list claims, run them, scaffold a new one, freeze and verify records, render the pages."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
-from kanguri import registry, runner, scaffold
+from kanguri import export, frozen, registry, runner, scaffold
 from kanguri.claim import PROFILES
 from kanguri.errors import ClaimError
 from kanguri.render import VERDICT_LABEL, record_verdict
+
+EXECUTORS = ("local", "dask", "submitit")
 
 
 def cmd_list(_: argparse.Namespace) -> int:
@@ -18,29 +25,69 @@ def cmd_list(_: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def executor(name: str, scheduler: str | None, workers: int | None) -> Iterator[int]:
+    """Point every claim run from here at one engine for its trials; yield how many claims to run at once.
+
+    With ``dask`` and no ``--scheduler``, one embedded LocalCluster serves every claim of this command, and
+    as many claims run at once as it has workers; with ``local`` claims run one after another, each using all
+    the cores for its own trials.
+    """
+    os.environ["KANGURI_EXECUTOR"] = name
+    if name != "dask":
+        yield 1
+        return
+    if scheduler:
+        os.environ["KANGURI_SCHEDULER"] = scheduler
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            yield max(1, len(client.scheduler_info()["workers"]))
+        return
+    from distributed import LocalCluster
+
+    n = workers or os.cpu_count() or 1
+    with LocalCluster(
+        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as cluster:
+        os.environ["KANGURI_SCHEDULER"] = cluster.scheduler_address
+        try:
+            yield n
+        finally:
+            del os.environ["KANGURI_SCHEDULER"]
+
+
+def _report(cid: str, record: dict) -> bool:
+    verdict = record_verdict(record)
+    if record.get("status") != "ok":
+        print(f"{cid}: FAILED: {record.get('error')}")
+        return False
+    holds = runner.verdict_holds(cid, record)
+    how = "cached" if record.get("cached") else f"{record['wall_seconds']:.1f} s"
+    control = record["control"]["verdict"] if record["control"] else "none (an opinion)"
+    print(
+        f"{cid}: {VERDICT_LABEL[verdict].en} / {VERDICT_LABEL[verdict].ja} ({how}); "
+        f"negative control: {control}; {'matches' if holds else 'DOES NOT match'} the stated verdict"
+    )
+    for reason in record["decision"]["reasons"]:
+        print(f"  - {reason['en']}")
+    print(f"  record: {record['dir']}/record.json")
+    return holds
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     ids = registry.implemented() if args.claim == "all" else [args.claim]
-    ok = True
-    for cid in ids:
-        print(f"{cid} [{args.profile}] …", file=sys.stderr)
-        record = runner.run(cid, args.profile, force=args.force, progress=sys.stderr.isatty())
-        verdict = record_verdict(record)
-        if record.get("status") != "ok":
-            print(f"{cid}: FAILED: {record.get('error')}")
-            ok = False
-            continue
-        holds = runner.verdict_holds(cid, record)
-        ok &= holds
-        how = "cached" if record.get("cached") else f"{record['wall_seconds']:.1f} s"
-        control = record["control"]["verdict"] if record["control"] else "none (an opinion)"
-        print(
-            f"{cid}: {VERDICT_LABEL[verdict].en} / {VERDICT_LABEL[verdict].ja} ({how}); "
-            f"negative control: {control}; {'matches' if holds else 'DOES NOT match'} the stated verdict"
-        )
-        for reason in record["decision"]["reasons"]:
-            print(f"  - {reason['en']}")
-        print(f"  record: {record['dir']}/record.json")
-    return 0 if ok else 1
+    with executor(args.executor, args.scheduler, args.workers) as capacity:
+        jobs = args.jobs or capacity
+        progress = sys.stderr.isatty() and jobs == 1
+        for cid in ids:
+            print(f"{cid} [{args.profile}] …", file=sys.stderr)
+        with ThreadPoolExecutor(jobs) as pool:  # each claim runs in its own worker process
+            records = pool.map(
+                lambda c: runner.run(c, args.profile, force=args.force, progress=progress), ids
+            )
+            ok = [_report(cid, record) for cid, record in zip(ids, records, strict=True)]
+    return 0 if all(ok) else 1
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -53,6 +100,46 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_freeze(args: argparse.Namespace) -> int:
+    for path in frozen.freeze(args.profile):
+        print(f"froze {path}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    with executor(args.executor, args.scheduler, args.workers):
+        comparisons = frozen.verify(args.profile)
+    changed = [c for c in comparisons if c.verdict_changed]
+    for c in comparisons:
+        if c.note:
+            status = c.note
+        elif c.verdict_changed:
+            status = f"VERDICT CHANGED: {c.verdict_before} → {c.verdict_after} (control {c.control_before} → {c.control_after})"
+        else:
+            status = f"{c.verdict_after}, {len(c.moved)} value(s) moved"
+        print(f"{c.claim}: {status}")
+        if args.diff:
+            for line in c.moved:
+                print(f"  - {line}")
+    moved = sum(len(c.moved) for c in comparisons)
+    print(
+        f"{len(comparisons)} claims: {len(changed)} verdict(s) changed, {moved} value(s) outside their interval"
+    )
+    return 1 if changed else 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    written = export.render_site(Path(args.out), args.profile)
+    print(f"wrote {len(written)} files to {args.out}")
+    return 0
+
+
+def _executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--executor", choices=EXECUTORS, default=os.environ.get("KANGURI_EXECUTOR", "local"))
+    p.add_argument("--scheduler", help="tcp://HOST:PORT of an existing dask cluster (with --executor dask)")
+    p.add_argument("--workers", type=int, help="workers of the embedded dask cluster (default: one per core)")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="kanguri", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -61,10 +148,24 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("claim", help="claim id, or 'all'")
     r.add_argument("--profile", choices=PROFILES, default="quick")
     r.add_argument("--force", action="store_true", help="ignore the cache")
+    r.add_argument("--jobs", type=int, help="claims to run at once (default: the executor's capacity)")
+    _executor_options(r)
     r.set_defaults(fn=cmd_run)
     n = sub.add_parser("new", help="scaffold a planned claim: module, experiment and both pages")
     n.add_argument("claim", help="an id from claims/catalogue.yml")
     n.set_defaults(fn=cmd_new)
+    f = sub.add_parser("freeze", help="commit the current records to results/<profile>/ for fast builds")
+    f.add_argument("--profile", choices=PROFILES, default="site")
+    f.set_defaults(fn=cmd_freeze)
+    v = sub.add_parser("verify", help="re-run every claim and compare with its frozen record")
+    v.add_argument("--profile", choices=PROFILES, default="site")
+    v.add_argument("--diff", action="store_true", help="print every value that moved outside its interval")
+    _executor_options(v)
+    v.set_defaults(fn=cmd_verify)
+    o = sub.add_parser("render", help="write the rendered Markdown and figures of every page, per language")
+    o.add_argument("--out", required=True, help="output folder")
+    o.add_argument("--profile", choices=PROFILES, default="site")
+    o.set_defaults(fn=cmd_render)
     args = p.parse_args(argv)
     try:
         return args.fn(args)

@@ -11,8 +11,11 @@ import html
 import math
 import posixpath
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -92,6 +95,17 @@ T = {  # fixed phrases of the generated parts
     "caveats": L(ja="注意点", en="Caveats"),
     "reproduce": L(ja="再現", en="Reproduce"),
     "none": L(ja="なし", en="none"),
+    "origin": L(ja="数値の出どころ", en="Where the numbers came from"),
+    "origin_built": L(ja="このビルドで計算", en="computed in this build"),
+    "origin_cached": L(
+        ja="このマシンの以前のビルドで計算", en="computed in an earlier build on this machine"
+    ),
+    "origin_frozen": L(
+        ja="凍結した記録（コミット `{commit}`、{cpu} で計算）",
+        en="a frozen record (commit `{commit}`, computed on {cpu})",
+    ),
+    "finished": L(ja="最終実行", en="Last run"),
+    "tally": L(ja="{n} の主張の判定：", en="Verdicts on {n} claims:"),
 }
 
 
@@ -132,8 +146,9 @@ METHOD = {
 }
 
 
-def fmt_number(x: float | None, lang: Lang, digits: int = 3) -> str:
-    """Locale-aware number with ``digits`` significant digits; very large or small ones as a×10ⁿ."""
+def fmt_number(x: float | None, lang: Lang, digits: int = 3, grouping: bool = True) -> str:
+    """Locale-aware number with ``digits`` significant digits; very large or small ones as a×10ⁿ.
+    ``grouping=False`` drops the thousands separator (a year: 2027.7, not 2,027.7)."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
     if isinstance(x, int) and not isinstance(x, bool):
@@ -145,7 +160,8 @@ def fmt_number(x: float | None, lang: Lang, digits: int = 3) -> str:
         mant = format_decimal(x / 10**exp, format="0." + "0" * (digits - 1), locale=lang)
         return minus(f"{mant} × 10{str(exp).translate(SUPERSCRIPT)}")
     decimals = max(0, digits - 1 - exp)
-    return minus(format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=lang))
+    whole = "#,##0" if grouping else "0"
+    return minus(format_decimal(x, format=whole + ("." + "0" * decimals if decimals else ""), locale=lang))
 
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -169,15 +185,16 @@ def fmt_value(v: Value, lang: Lang) -> str:
     """``1.09 [1.05, 1.12] s``: the value, its 95% interval in brackets, the unit; how the interval was
     obtained, and from how many samples, in the tooltip."""
     unit = f" {v.unit(lang)}" if v.unit else ""
+    num = partial(fmt_number, lang=lang, digits=v.digits, grouping=v.grouping)
     if v.lo is None or v.hi is None:
-        return f"{fmt_number(v.value, lang, v.digits)}{unit}"
-    interval = f"[{fmt_number(v.lo, lang, v.digits)}, {fmt_number(v.hi, lang, v.digits)}]"
+        return f'<span class="kg-value">{num(v.value)}{unit}</span>'
+    interval = f"[{num(v.lo)}, {num(v.hi)}]"
     how = T["ci"](lang)
     if v.method:
         how += T["colon"](lang) + (METHOD[v.method](lang) if v.method in METHOD else v.method)
     if v.n:
         how += f", n = {v.n}"
-    return f'<span class="kg-value" title="{html.escape(how, quote=True)}">{fmt_number(v.value, lang, v.digits)} {interval}{unit}</span>'
+    return f'<span class="kg-value" title="{html.escape(how, quote=True)}">{num(v.value)} {interval}{unit}</span>'
 
 
 def badge(verdict: str, lang: Lang) -> str:
@@ -404,6 +421,8 @@ class PageContext:
             [T["profile"](lang), f"`{r.get('profile', '—')}`"],
             [T["wall"](lang), f"{fmt_number(r.get('wall_seconds'), lang)} {T['seconds'](lang)}"],
             [T["memory"](lang), f"{fmt_number(r.get('peak_memory_mb'), lang)} MB"],
+            [T["origin"](lang), origin(r, lang)],
+            [T["finished"](lang), (r.get("finished") or "—").replace("T", " ").replace("+00:00", " UTC")],
             [T["commit"](lang), f"`{p.get('commit', '—')}`"],
             [T["key"](lang), f"`{r.get('key', '—')}`"],
             [
@@ -450,6 +469,48 @@ class PageContext:
             lines.append(f"- {badge(record_verdict(r), self.lang)} {title}")
         return "\n".join(lines)
 
+    def claim_line(self, claim_id: str) -> str:
+        """A claim where the home page's argument makes it: verdict badge, title, and its headline number
+        with label and unit (opinions have none)."""
+        e = next(x for x in registry.catalogue()[1] if x.id == claim_id)
+        r = self.records.get(claim_id) if e.implemented else None
+        link = f"[{e.title(self.lang)}](claims/{claim_id}.md)" if e.implemented else e.title(self.lang)
+        out = f"{badge(record_verdict(r), self.lang)} **{link}**"
+        name = registry.load(claim_id).headline if e.implemented else None
+        if r and r.get("status") == "ok" and name is not None:
+            label = Report.model_validate(r["report"]).values[name].label(self.lang)
+            out += f" — {label}{T['colon'](self.lang)}{self.value(name, claim_id)}"
+        return out
+
+    def verdict_tally(self) -> str:
+        """How many claims got each verdict, in one sentence."""
+        entries = registry.catalogue()[1]
+        verdicts = [record_verdict(self.records.get(e.id) if e.implemented else None) for e in entries]
+        always = ("supported", "partly", "not-supported", "not-testable")
+        parts = [
+            f"{badge(v, self.lang)} {verdicts.count(v)}"
+            for v in VERDICT_LABEL
+            if v in always or verdicts.count(v)
+        ]
+        return T["tally"](self.lang).format(n=len(entries)) + " " + " ".join(parts)
+
+    def scorecard(self) -> str:
+        """Every claim as one tile coloured by its verdict, grouped by section: the result at a glance."""
+        sections, entries = registry.catalogue()
+        html_parts = ['<div class="kg-scorecard">']
+        for sid, title in sections.items():
+            html_parts.append(f'<div class="kg-scorecard-section"><p>{html.escape(title(self.lang))}</p><ul>')
+            for e in (x for x in entries if x.section == sid):
+                v = record_verdict(self.records.get(e.id) if e.implemented else None)
+                label = html.escape(f"{e.title(self.lang)}: {VERDICT_LABEL[v](self.lang)}", quote=True)
+                html_parts.append(
+                    f'<li class="kg-tile kg-{v}" title="{label}"><a href="claims/{e.id}/">'
+                    f"{html.escape(e.title(self.lang))}</a></li>"
+                )
+            html_parts.append("</ul></div>")
+        html_parts.append("</div>")
+        return "".join(html_parts)
+
     def section_title(self, section: str) -> str:
         return registry.catalogue()[0][section](self.lang)
 
@@ -488,6 +549,14 @@ def _cited(x: float | datetime.date | None, lang: Lang) -> str:
     """A cited number or date, as printed in the inputs table."""
     assert x is not None
     return x.isoformat() if isinstance(x, datetime.date) else fmt_number(x, lang)
+
+
+def origin(record: dict, lang: Lang) -> str:
+    """Where a record's numbers came from: this build, an earlier one here, or a frozen record."""
+    p = record.get("provenance", {})
+    if record.get("origin") == "frozen":
+        return T["origin_frozen"](lang).format(commit=p.get("commit", "?"), cpu=p.get("cpu", "?"))
+    return T["origin_cached" if record.get("cached") else "origin_built"](lang)
 
 
 def _accelerator(name: str | None, lang: Lang) -> str:
@@ -618,3 +687,30 @@ def render_page(markdown: str, ctx: PageContext, where: str = "page") -> str:
 
 def relative(target: str, page_dir: str) -> str:
     return posixpath.relpath(target, page_dir or ".")
+
+
+CLAIM_PAGE = re.compile(r"^claims/(?P<id>[a-z0-9-]+)\.(?:ja|en)\.md$")
+
+
+def page_context(src_uri: str, lang: Lang, records: dict[str, dict], page_dir: str) -> PageContext:
+    """The context of one source page (``claims/<id>.en.md``, ``index.ja.md``…) rendered into ``page_dir``;
+    figures are linked from there to ``assets/figures/<claim>/``. The mkdocs plugin and ``kanguri render``
+    both render through here."""
+    m = CLAIM_PAGE.match(src_uri)
+    return PageContext(
+        lang=lang,
+        records=records,
+        page_dir=page_dir,
+        claim_id=m["id"] if m and m["id"] != "index" else None,
+        figure_url=lambda cid, name: relative(f"assets/figures/{cid}/{name}", page_dir),
+    )
+
+
+def copy_figures(records: dict[str, dict], out: Path) -> None:
+    """Every record's SVG figures into ``out/<claim>/``, where pages link them."""
+    for cid, record in records.items():
+        if record.get("status") == "ok" and record.get("dir"):
+            dest = out / cid
+            dest.mkdir(parents=True, exist_ok=True)
+            for svg in Path(record["dir"]).glob("*.svg"):
+                shutil.copy2(svg, dest / svg.name)

@@ -40,12 +40,20 @@ class Value(_Plain):
     method: str | None = None  # how the interval was obtained, e.g. "t-interval over seeds"
     n: int | None = None  # independent samples the interval rests on
     digits: int = 3  # significant digits shown on the page
+    grouping: bool = True  # thousands separators; False for a year
 
     _finite = field_validator("value", "lo", "hi", mode="before")(_finite_or_none)
 
     @classmethod
     def of(
-        cls, label: L, estimate: Any, *, unit: L | None = None, digits: int = 3, scale: float = 1.0
+        cls,
+        label: L,
+        estimate: Any,
+        *,
+        unit: L | None = None,
+        digits: int = 3,
+        scale: float = 1.0,
+        grouping: bool = True,
     ) -> Value:
         """A value from an experiment's ``Estimate`` (anything with value, lo, hi, method and n)."""
         exact = estimate.lo == estimate.hi == estimate.value
@@ -58,6 +66,7 @@ class Value(_Plain):
             n=estimate.n,
             unit=unit,
             digits=digits,
+            grouping=grouping,
         )
 
 

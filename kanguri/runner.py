@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from kanguri import cache, registry
+from kanguri.claim import Claim
 from kanguri.paths import root
 
 log = logging.getLogger("kanguri")
@@ -35,7 +37,17 @@ def run(claim_id: str, profile: str, *, force: bool = False, progress: bool = Fa
     if not force and (hit := cache.load(claim_id, profile, record_key)) is not None:
         hit["cached"] = True
         return hit
+    with cache.claimed(claim_id, profile):
+        if not force and (hit := cache.load(claim_id, profile, record_key)) is not None:
+            hit["cached"] = True  # another process computed it while this one waited
+            return hit
+        if not force and (frozen_record := cache.load_frozen(claim_id, profile, record_key)) is not None:
+            entry = cache.adopt(Path(frozen_record["dir"]), claim_id, profile, record_key)
+            return frozen_record | {"dir": str(entry), "cached": True}
+        return _compute(claim, claim_id, profile, record_key, progress)
 
+
+def _compute(claim: Claim, claim_id: str, profile: str, record_key: str, progress: bool) -> dict:
     staged = cache.staging_dir()
     timeout = claim.timeout_s.get(profile, 900)
     # OpenMP threads that spin while they wait slow a busy machine down tenfold (measured: barren-plateaus'
@@ -67,7 +79,7 @@ def run(claim_id: str, profile: str, *, force: bool = False, progress: bool = Fa
         shutil.rmtree(staged, ignore_errors=True)
         tail = (proc.stderr or "")[-2000:]
         return failed_record(claim_id, profile, f"worker exited with code {proc.returncode}", traceback=tail)
-    record |= {"key": record_key, "wall_seconds": wall}
+    record |= {"key": record_key, "wall_seconds": wall, "origin": "computed"}
     if proc.returncode != 0 or record.get("status") != "ok":
         shutil.rmtree(staged, ignore_errors=True)
         record["status"] = "failed"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -21,7 +19,6 @@ from kanguri import registry, render, runner
 from kanguri.paths import PACKAGE_DIR, claims_dir, experiments_dir
 
 log = logging.getLogger("mkdocs.plugins.kanguri")
-CLAIM_PAGE = re.compile(r"^claims/(?P<id>[a-z0-9-]+)\.(?:ja|en)\.md$")
 
 
 class KanguriConfig(Config):
@@ -78,15 +75,8 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         lang = getattr(page.file, "locale", None) or config.theme.get("language", "ja")
-        m = CLAIM_PAGE.match(page.file.src_uri)
         page_dir = os.path.dirname(page.file.dest_uri)
-        ctx = render.PageContext(
-            lang=lang,
-            records=self.records,
-            page_dir=page_dir,
-            claim_id=m["id"] if m and m["id"] != "index" else None,
-            figure_url=lambda cid, name: render.relative(f"assets/figures/{cid}/{name}", page_dir),
-        )
+        ctx = render.page_context(page.file.src_uri, lang, self.records, page_dir)
         try:
             return render.render_page(markdown, ctx, where=page.file.src_uri)
         except Exception as e:  # one broken page must not hide the others; --strict still fails
@@ -96,13 +86,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
             return f'!!! failure "Kanguri"\n    {type(e).__name__}: {e}\n\n' + markdown
 
     def on_post_build(self, config):
-        out = Path(config.site_dir) / "assets" / "figures"
-        for cid, record in self.records.items():
-            if record.get("status") == "ok" and record.get("dir"):
-                dest = out / cid
-                dest.mkdir(parents=True, exist_ok=True)
-                for svg in Path(record["dir"]).glob("*.svg"):
-                    shutil.copy2(svg, dest / svg.name)
+        render.copy_figures(self.records, Path(config.site_dir) / "assets" / "figures")
 
     def on_serve(self, server, config, builder):
         for path in (claims_dir(), experiments_dir(), PACKAGE_DIR):

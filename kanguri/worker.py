@@ -9,6 +9,7 @@ Writes ``record.json`` and one SVG per figure and language into ``out-dir``; exi
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import inspect
 import json
 import random
@@ -133,6 +134,7 @@ def main(argv: list[str]) -> int:
         }
         code = 1
     record["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    record["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     record["provenance"] = provenance.snapshot()
     (out / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     if code:

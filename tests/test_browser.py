@@ -101,6 +101,23 @@ def test_language_switcher_keeps_the_page(driver, base_url, start, target, lang)
     assert driver.current_url == f"{base_url}{target}claims/{CLAIM}/"
 
 
+@pytest.mark.parametrize(("prefix", "tally"), [("", "18 の主張の判定"), ("en/", "Verdicts on 18 claims")])
+def test_home_tells_the_argument_with_a_scorecard(driver, base_url, prefix, tally):
+    """A tile per claim at the top, the tally, and each claim inline in the argument with its number."""
+    _open(driver, f"{base_url}{prefix}")
+    tiles = driver.find_elements(By.CSS_SELECTOR, ".kg-scorecard .kg-tile a")
+    assert len(tiles) == len(registry.catalogue()[1])
+    assert all(t.is_displayed() for t in tiles)
+    assert tally in driver.find_element(By.CSS_SELECTOR, ".md-content").text
+    inline = driver.find_elements(By.CSS_SELECTOR, ".md-content li .kg-badge")
+    assert len(inline) >= len(registry.implemented())
+    numbers = driver.find_elements(By.CSS_SELECTOR, ".md-content li .kg-value")
+    assert len(numbers) >= len(registry.implemented()) - 2  # the two opinions have no headline number
+    tiles[0].click()
+    WebDriverWait(driver, 10).until(lambda d: "/claims/" in d.current_url)
+    assert _severe(driver) == []
+
+
 def test_home_lists_claims_with_badges(driver, base_url):
     _open(driver, base_url)
     classes = [

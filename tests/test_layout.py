@@ -42,3 +42,24 @@ def test_every_implemented_claim_is_in_the_nav_without_a_title():
         page = f"claims/{cid}.md"
         assert page in entries, f"{page} is not in the nav (kanguri new adds it)"
         assert not entries[page], f"{page} has a title in the nav; titles come from claims/catalogue.yml"
+
+
+def test_every_torch_experiment_chooses_cuda_when_present():
+    """No experiment is CPU-only by accident: each one that uses torch picks its device from
+    ``torch.cuda.is_available()``, directly or through the shared simulator (``statevector.device``), or is
+    listed here with its reason. The CUDA paths themselves run only where a GPU is lent; this machine has none."""
+    cpu_only = {
+        "measurement_collapse.py": "a few qubits on PennyLane's CPU simulators; a GPU gains nothing",
+        "object_level_simulation.py": "its verdict counts bytes written per step; its wall times need a synchronous device",
+        "parameter_shift_cost.py": "it counts circuit executions on PennyLane's simulators; the count is the same anywhere",
+        # not yet: their random streams come from CPU generators; moving the arithmetic to the GPU after drawing
+        # keeps the CPU numbers, and is still to do
+        "quantum_expressivity_overfitting.py": "to do",
+        "quantum_linearity.py": "to do",
+        "repetition_vs_engineered_weights.py": "to do",
+    }
+    for path in sorted(experiments_dir().glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "import torch" not in text or path.name in cpu_only:
+            continue
+        assert "cuda" in text or "device()" in text, f"{path.name} never looks for a GPU"

@@ -36,7 +36,7 @@ import numpy as np
 @dataclass(frozen=True)
 class Config:
     samples: int = 200
-    mode: str = "ok"  # ok | crash | sleep
+    mode: str = "ok"  # ok | crash | sleep | nap
     seed: int = 0
 
 
@@ -57,6 +57,8 @@ def run(cfg: Config) -> Result:
         raise RuntimeError("the toy experiment crashed on purpose")
     if cfg.mode == "sleep":
         time.sleep(60)
+    if cfg.mode == "nap":
+        time.sleep(2)
     rng = np.random.default_rng(cfg.seed)
     x = rng.normal(0.0, 1.0, cfg.samples)
     c = rng.normal(1.0, 1.0, cfg.samples)  # the control: its mean is clearly not zero

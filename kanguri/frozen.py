@@ -1,0 +1,111 @@
+"""Frozen records: the site's numbers committed to the repository, so a fresh clone builds in seconds.
+
+After Quarto's ``freeze`` and showyourwork's cached outputs. ``kanguri freeze`` copies the current records of a
+profile (record, figures, manifest) into ``results/<profile>/<claim>/``. A build that misses the cache takes a
+frozen record whose key matches (same code, parameters and library versions) instead of running the claim;
+only claims whose key differs run. ``kanguri verify`` re-runs every claim and compares its numbers with the
+frozen ones: the check to run before publishing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kanguri import cache, registry, runner
+
+
+def freeze(profile: str = "site") -> list[Path]:
+    """Run (or reuse) every claim at ``profile`` and copy its record into ``results/<profile>/``.
+
+    A failed claim is not frozen: its old frozen record, if any, stays, and the error is raised at the end.
+    """
+    written, failed = [], []
+    for cid in registry.implemented():
+        record = runner.run(cid, profile)
+        if record.get("status") != "ok" or not record.get("dir"):
+            failed.append(f"{cid}: {record.get('error')}")
+            continue
+        dest = cache.frozen_dir(cid, profile)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staged = dest.with_name(f".{cid}.staged")
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(record["dir"], staged)
+        stored = json.loads((staged / "record.json").read_text(encoding="utf-8"))
+        stored["origin"] = "frozen"
+        (staged / "record.json").write_text(
+            json.dumps(stored, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        cache.seal(staged, record["key"])
+        shutil.rmtree(dest, ignore_errors=True)
+        staged.rename(dest)
+        written.append(dest)
+    if failed:
+        raise RuntimeError("not frozen, the claims failed:\n" + "\n".join(failed))
+    return written
+
+
+# --- verify ------------------------------------------------------------------------------------------
+@dataclass
+class Comparison:
+    claim: str
+    verdict_before: str | None
+    verdict_after: str
+    control_before: str | None
+    control_after: str | None
+    moved: list[str] = field(default_factory=list)  # one line per value that left its frozen interval
+    note: str = ""
+
+    @property
+    def verdict_changed(self) -> bool:
+        return self.verdict_before is not None and (
+            self.verdict_before != self.verdict_after or self.control_before != self.control_after
+        )
+
+
+def _verdicts(record: dict) -> tuple[str, str | None]:
+    if record.get("status") != "ok":
+        return "failed", None
+    control = record.get("control")
+    return record["decision"]["verdict"], control["verdict"] if control else None
+
+
+def moved_values(before: dict, after: dict, rel: float = 1e-9) -> list[str]:
+    """Every report value of ``after`` that lies outside the frozen value's 95% interval (or, for a value
+    without one, differs from it), and every value that appeared or disappeared."""
+    old = before.get("report", {}).get("values", {})
+    new = after.get("report", {}).get("values", {})
+    lines = []
+    for name in sorted(set(old) | set(new)):
+        if name not in new or name not in old:
+            lines.append(f"{name}: {'removed' if name not in new else 'added'}")
+            continue
+        a, b = old[name], new[name]
+        x = b["value"]
+        if a.get("lo") is not None and a.get("hi") is not None:
+            if not a["lo"] <= x <= a["hi"]:
+                lines.append(f"{name}: {x:.6g} is outside the frozen interval [{a['lo']:.6g}, {a['hi']:.6g}]")
+        elif not math.isclose(x, a["value"], rel_tol=rel, abs_tol=0.0):
+            lines.append(f"{name}: {x:.6g}, frozen {a['value']:.6g}")
+    return lines
+
+
+def verify(profile: str = "site") -> list[Comparison]:
+    """Re-run every claim at ``profile`` (ignoring the cache) and compare with its frozen record."""
+    out = []
+    for cid in registry.implemented():
+        before = cache.load_frozen(cid, profile)
+        after = runner.run(cid, profile, force=True)
+        v_after, c_after = _verdicts(after)
+        if before is None:
+            out.append(Comparison(cid, None, v_after, None, c_after, note="no frozen record"))
+            continue
+        v_before, c_before = _verdicts(before)
+        moved = (
+            moved_values(before, after) if after.get("status") == "ok" else [f"failed: {after.get('error')}"]
+        )
+        out.append(Comparison(cid, v_before, v_after, c_before, c_after, moved))
+    return out
