@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint bench verify freeze site-properdocs clean
+.PHONY: setup site serve test browser lint bench verify freeze site-properdocs clean
 
 # torch first, pinned: the CPU build (2.13.0). An unpinned torch would pull a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -21,8 +21,20 @@ site: setup
 serve: setup
 	$(BIN)/mkdocs serve
 
-test: setup
+test: setup browser
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium (a test tool's own download fails here). Install it when we can
+# (as root, with apt); otherwise stop before anything runs, with one line saying what to install.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium and chromium-driver with apt-get (the browser tests need them)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "make test needs a headless browser: sudo apt-get install chromium chromium-driver fonts-noto-cjk" >&2; exit 1; \
+	  fi; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

@@ -39,16 +39,21 @@ def _once(claim: str, executor: str, scheduler: str | None, cache: str) -> float
 def overhead(claim: str, repeats: int) -> None:
     from distributed import LocalCluster
 
-    with tempfile.TemporaryDirectory() as cache, LocalCluster(
-        n_workers=os.cpu_count() or 1, threads_per_worker=1, dashboard_address=None, silence_logs=40
-    ) as cluster:
+    with (
+        tempfile.TemporaryDirectory() as cache,
+        LocalCluster(
+            n_workers=os.cpu_count() or 1, threads_per_worker=1, dashboard_address=None, silence_logs=40
+        ) as cluster,
+    ):
         times: dict[str, list[float]] = {"local": [], "dask (embedded)": [], "dask (running cluster)": []}
         for _ in range(repeats):
             times["local"].append(_once(claim, "local", None, cache))
             times["dask (embedded)"].append(_once(claim, "dask", None, cache))
             times["dask (running cluster)"].append(_once(claim, "dask", cluster.scheduler_address, cache))
     base = min(times["local"])
-    print(f"\n{claim}, quick profile, min of {repeats} (load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores)")
+    print(
+        f"\n{claim}, quick profile, min of {repeats} (load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores)"
+    )
     for name, ts in times.items():
         print(f"  {name:24} {min(ts):7.1f} s   {100 * (min(ts) / base - 1):+6.1f} %")
 

@@ -279,6 +279,7 @@ def report(r: exp.Result) -> Report:
                     x=sizes,
                     y=[float(exp.chinchilla(p, n, d)) for n in sizes],
                     style="fit",
+                    matches_previous=True,
                 ),
             )
         ],

@@ -274,7 +274,7 @@ def report(r: exp.Result) -> Report:
     timing = Figure(
         title=L(ja="時間で見た勾配のコスト（裏付け）", en="Gradient cost in time (corroboration)"),
         caption=L(
-            ja="（順伝播＋勾配）÷順伝播 の時間比。各 P で k 回ずつ交互に測り、それぞれの最小値の比をとった。両対数軸。",
+            ja="（順伝播＋勾配）÷順伝播の時間比。各 P で k 回ずつ交互に測り、それぞれの最小値の比をとった。両対数軸。",
             en="(forward + gradient) / forward in time: at each P the two were timed k times, interleaved, and "
             "the ratio of their minima is shown. Log-log axes.",
         ),

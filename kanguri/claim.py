@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
@@ -120,9 +121,21 @@ class Claim(BaseModel):
         return self
 
     def config(self, profile: str) -> Any:
-        if profile not in self.profiles:
-            raise ClaimError(f"claim {self.id}: unknown profile {profile!r}; choose one of {list(PROFILES)}")
-        return self.profiles[profile]
+        """The parameters of a profile; ``quick+seed=1`` is the quick profile with one parameter changed (the
+        walkthrough notebooks run that way, and the record is cached under that name)."""
+        base, _, changes = profile.partition("+")
+        if base not in self.profiles:
+            raise ClaimError(f"claim {self.id}: unknown profile {base!r}; choose one of {list(PROFILES)}")
+        cfg = self.profiles[base]
+        names = {f.name for f in dataclasses.fields(cfg)}
+        for item in filter(None, changes.split(",")):
+            name, _, value = item.partition("=")
+            if name not in names:
+                raise ClaimError(
+                    f"claim {self.id}: profile {profile!r} changes {name!r}; it has {sorted(names)}"
+                )
+            cfg = dataclasses.replace(cfg, **{name: json.loads(value)})
+        return cfg
 
 
 def _check_falsify_keys(f: Falsification[Any], rule: Rule[Any], control: Rule[Any]) -> None:

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from kanguri import export, frozen, registry, runner, scaffold
+from kanguri import export, frozen, notebooks, registry, runner, scaffold
 from kanguri.claim import PROFILES
 from kanguri.errors import ClaimError
 from kanguri.render import VERDICT_LABEL, record_verdict
@@ -102,6 +102,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_freeze(args: argparse.Namespace) -> int:
     for path in frozen.freeze(args.profile):
+        print(f"froze {path}")
+    for path in notebooks.freeze():  # the executed walkthroughs of the current code, if a build made them
         print(f"froze {path}")
     return 0
 

@@ -6,6 +6,7 @@ Pages are Jinja templates: a claim page writes its prose and calls ``{{ verdict(
 
 from __future__ import annotations
 
+import csv
 import datetime
 import html
 import math
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import latex2mathml.converter
 from babel.numbers import format_decimal
 
 from kanguri import registry
 from kanguri.report import Report, Value
+from kanguri.rule import typeset
 from kanguri.text import L, Lang
 
 VERDICT_LABEL = {
@@ -106,6 +109,11 @@ T = {  # fixed phrases of the generated parts
     ),
     "finished": L(ja="最終実行", en="Last run"),
     "tally": L(ja="{n} の主張の判定：", en="Verdicts on {n} claims:"),
+    "permalink": L(ja="この節へのリンク", en="Permanent link"),
+    "downloads": L(
+        ja="手元で動かすには、[ノートブック]({notebook})（実行結果つき）を開くか、次のファイルをダウンロードしてください。",
+        en="To run it yourself, open the [walkthrough notebook]({notebook}) (with its outputs), or download:",
+    ),
 }
 
 
@@ -172,13 +180,14 @@ def minus(text: str) -> str:
     return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", text)
 
 
-def fmt_exact(x: float, lang: Lang) -> str:
-    """A constant as written in the code (0.5, 0.05, 1 × 10⁻⁶), not rounded to significant digits."""
+def fmt_exact(x: float, lang: Lang, grouping: bool = True) -> str:
+    """A constant as written in the code (0.5, 0.05, 1 × 10⁻⁶), not rounded to significant digits;
+    ``grouping=False`` for a year."""
     if x != 0 and not 1e-3 <= abs(x) < 1e6:
         exp = math.floor(math.log10(abs(x)))
-        mant = format_decimal(x / 10**exp, format="0.###", locale=lang)
+        mant = format_decimal(x / 10**exp, format="0.####", locale=lang)
         return minus(f"{mant} × 10{str(exp).translate(SUPERSCRIPT)}")
-    return minus(format_decimal(x, format="#,##0.########", locale=lang))
+    return minus(format_decimal(x, format=("#,##0" if grouping else "0") + ".########", locale=lang))
 
 
 def fmt_value(v: Value, lang: Lang) -> str:
@@ -207,12 +216,17 @@ def record_verdict(record: dict | None) -> str:
     return record["decision"]["verdict"] if record.get("status") == "ok" else "failed"
 
 
+def literal(text: str) -> str:
+    """Text from a record or the code, set in Markdown as it is: an asterisk (R*) is not emphasis."""
+    return text.replace("*", "\\*")
+
+
 def cell(x: object, lang: Lang) -> str:
     if isinstance(x, dict) and set(x) == {"ja", "en"}:
-        return x[lang]
+        return literal(typeset(x[lang]))
     if isinstance(x, float | int) and not isinstance(x, bool):
         return fmt_number(x, lang)
-    return html.escape(str(x))
+    return literal(typeset(html.escape(str(x))))
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -270,13 +284,14 @@ class PageContext:
             return html.escape(str(v))
         return f"{fmt_exact(100 * v, self.lang)}%" if percent else fmt_exact(v, self.lang)
 
-    def threshold(self, name: str, percent: bool = False) -> str:
-        """A constant of the claim's verdict rule, e.g. ``threshold("timing", percent=True)``."""
+    def threshold(self, name: str, percent: bool = False, grouping: bool = True) -> str:
+        """A constant of the claim's verdict rule, e.g. ``threshold("timing", percent=True)``;
+        ``grouping=False`` for a year."""
         found = registry.load(self._id()).thresholds
         if name not in found:
             raise KeyError(f"claim {self.claim_id}: no threshold {name!r}; it has {sorted(found)}")
         x = found[name]
-        return f"{fmt_exact(100 * x, self.lang)}%" if percent else fmt_exact(x, self.lang)
+        return f"{fmt_exact(100 * x, self.lang)}%" if percent else fmt_exact(x, self.lang, grouping)
 
     def sources(self) -> str:
         """The cited inputs of a sourced claim: value or range as printed, source, locator, quote, date."""
@@ -336,7 +351,7 @@ class PageContext:
             err = html.escape(r.get("error", ""))
             return f'!!! failure "{VERDICT_LABEL["failed"](lang)}"\n    {T["failed"](lang)}\n\n    `{err}`\n'
         d, c = r["decision"], r["control"]
-        reasons = "\n".join(f"    - {x[lang]}" for x in d["reasons"])
+        reasons = "\n".join(f"    - {literal(x[lang])}" for x in d["reasons"])
         kind = {"supported": "success", "partly": "warning", "not-testable": "info"}.get(
             d["verdict"], "danger"
         )
@@ -346,7 +361,7 @@ class PageContext:
         )
         if c is not None:  # opinions have no control
             ctl = (T["control_ok"] if c["verdict"] == "not-supported" else T["control_bad"])(lang)
-            ctl_reasons = "\n".join(f"    - {x[lang]}" for x in c["reasons"])
+            ctl_reasons = "\n".join(f"    - {literal(x[lang])}" for x in c["reasons"])
             text += f"\n    **{T['control'](lang)}**{T['colon'](lang)}{ctl}\n\n{ctl_reasons}\n"
         return text
 
@@ -385,15 +400,23 @@ class PageContext:
         return md_table([c(self.lang) for c in t.columns], rows) + f"\n\n*{t.caption(self.lang)}*\n"
 
     def figure(self, name: str) -> str:
+        """The figure inlined as SVG, so its text and axes take the page's colours (light and dark), with a
+        <title> and <desc> in the page's language, and a link to the SVG file."""
         r, rep = self._record(), self._report()
         if rep is None:
             return ""
         fig = rep.figures[name]
-        src = self.figure_url(self._id(), r["figures"][name][self.lang])
-        alt = html.escape(fig.title(self.lang), quote=True)
+        file = r["figures"][name][self.lang]
+        src = self.figure_url(self._id(), file)
+        svg = inline_svg(
+            (Path(r["dir"]) / file).read_text(encoding="utf-8"),
+            prefix=f"{self._id()}-{name}-",
+            title=fig.title(self.lang),
+            desc=fig.caption(self.lang),
+        )
         return (
-            f'<figure class="kg-figure" markdown="0"><img src="{src}" alt="{alt}" loading="lazy">'
-            f"<figcaption>{html.escape(fig.caption(self.lang))}</figcaption></figure>"
+            f'<figure class="kg-figure" markdown="0">{svg}<figcaption>{html.escape(fig.caption(self.lang))} '
+            f'<a class="kg-download" href="{src}" download>SVG</a></figcaption></figure>'
         )
 
     def anchors(self) -> str:
@@ -405,7 +428,7 @@ class PageContext:
                 where = f"{html.escape(a.locator or '')}: “{html.escape(a.quote or '')}” ({a.checked})"
             else:
                 where = f"⚠ {T['unverified_anchor'](self.lang)}"
-            rows.append([f"[{html.escape(a.cite)}]({a.url})", a.theirs(self.lang), where, ours])
+            rows.append([f"[{html.escape(a.cite)}]({a.url})", literal(a.theirs(self.lang)), where, ours])
         head = [
             T["source"](self.lang),
             T["theirs"](self.lang),
@@ -413,6 +436,27 @@ class PageContext:
             T["ours"](self.lang),
         ]
         return md_table(head, rows)
+
+    def downloads(self) -> str:
+        """The walkthrough notebook of this claim, and its files, served by the site itself."""
+        cid, lang = self._id(), self.lang
+        r, rep = self._record(), self._report()
+        base = f"assets/downloads/{cid}/"
+        files = [
+            (f"{cid}.{lang}.ipynb", "notebook (.ipynb)"),
+            (f"{cid}.{lang}.py", "script (.py)"),
+            ("record.json", "record (.json)"),
+        ]
+        if rep is not None:
+            files += [(f"{name}.{lang}.csv", f"{name} (.csv)") for name in rep.tables]
+        links = " · ".join(
+            f'<a href="{relative(base + f, self.page_dir)}" download>{html.escape(label)}</a>'
+            for f, label in files
+        )
+        notebook = relative(f"notebooks/{cid}/", self.page_dir)
+        if r.get("status") != "ok":
+            return ""
+        return T["downloads"](lang).format(notebook=notebook) + "\n\n" + links + "\n"
 
     def provenance(self) -> str:
         r, lang = self._record(), self.lang
@@ -435,29 +479,39 @@ class PageContext:
 
     # --- index pages -------------------------------------------------------------------------
     def claims_table(self) -> str:
+        """Every claim in one table, as HTML: each row carries its section and verdict (the page's script
+        filters and sorts on them) and each cell its column's name (a phone shows the rows as cards)."""
         lang, rows = self.lang, []
         sections, entries = registry.catalogue()
+        head = [
+            T[k](lang) for k in ("claim", "section", "kind", "verdict", "headline", "runtime", "finished")
+        ]
         for e in entries:
             r = self.records.get(e.id) if e.implemented else None
-            link = f"[{e.title(lang)}]({e.id}.md)" if e.implemented else e.title(lang)
-            headline = runtime = "—"
+            verdict = record_verdict(r)
+            title = html.escape(e.title(lang))
+            link = f'<a href="{e.id}/">{title}</a>' if e.implemented else title
+            headline = runtime = finished = "—"
             name = registry.load(e.id).headline if e.implemented else None
             if r and r.get("status") == "ok" and name is not None:  # opinions have no headline number
-                headline = self.value(name, e.id)
+                label = Report.model_validate(r["report"]).values[name].label(lang)
+                headline = f"{html.escape(label)}{T['colon'](lang)}{self.value(name, e.id)}"
             if r and r.get("wall_seconds") is not None:
                 runtime = f"{fmt_number(r['wall_seconds'], lang)} {T['seconds'](lang)}"
-            rows.append(
-                [
-                    link,
-                    sections[e.section](lang),
-                    KIND_LABEL[e.kind](lang),
-                    badge(record_verdict(r), lang),
-                    headline,
-                    runtime,
-                ]
+            if r and r.get("finished"):
+                finished = r["finished"][:10]
+            cells = [link, sections[e.section](lang), KIND_LABEL[e.kind](lang), badge(verdict, lang)]
+            cells += [headline, runtime, finished]
+            tds = "".join(
+                f'<td data-label="{html.escape(h, quote=True)}">{c}</td>'
+                for h, c in zip(head, cells, strict=True)
             )
-        head = [T[k](lang) for k in ("claim", "section", "kind", "verdict", "headline", "runtime")]
-        return md_table(head, rows)
+            rows.append(f'<tr data-section="{e.section}" data-verdict="{verdict}">{tds}</tr>')
+        ths = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        return (
+            f'<div class="kg-claims" markdown="0"><table><thead><tr>{ths}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
 
     def section_claims(self, section: str) -> str:
         lines = []
@@ -468,6 +522,11 @@ class PageContext:
             title = f"[{e.title(self.lang)}](claims/{e.id}.md)" if e.implemented else e.title(self.lang)
             lines.append(f"- {badge(record_verdict(r), self.lang)} {title}")
         return "\n".join(lines)
+
+    def math(self, latex: str) -> str:
+        """A formula as MathML, made at build time: browsers draw it natively, with no script and no CDN.
+        ``{{ math("L = E + A/N^{α} + B/D^{β}") }}``"""
+        return latex2mathml.converter.convert(latex)
 
     def claim_line(self, claim_id: str) -> str:
         """A claim where the home page's argument makes it: verdict badge, title, and its headline number
@@ -548,7 +607,7 @@ class PageContext:
 def _cited(x: float | datetime.date | None, lang: Lang) -> str:
     """A cited number or date, as printed in the inputs table."""
     assert x is not None
-    return x.isoformat() if isinstance(x, datetime.date) else fmt_number(x, lang)
+    return x.isoformat() if isinstance(x, datetime.date) else fmt_exact(x, lang)
 
 
 def origin(record: dict, lang: Lang) -> str:
@@ -560,54 +619,59 @@ def origin(record: dict, lang: Lang) -> str:
 
 
 def _accelerator(name: str | None, lang: Lang) -> str:
-    return T["none"](lang) if name in (None, "none", "—") else str(name)
+    """The GPU a record ran on, or "none" in the page's language (also for "none (torch not used)")."""
+    return T["none"](lang) if name is None or name == "—" or name.startswith("none") else str(name)
 
 
+# The skeleton's headings share their anchors in both languages (#verdict), so switching language keeps the
+# reader's place; headings inside the blocks get readable anchors in their own language (pymdownx slugify).
 CLAIM_SKELETON = """# {{ title() }}
 
 !!! quote "{{ t('essay_claim') }}"
     {{ statement() }}
 
-## {{ t('question') }}
+## {{ t('question') }} {: #question }
 
 {{ question() }}
 
-## {{ t('verdict') }}
+## {{ t('verdict') }} {: #verdict }
 
 {{ verdict() }}
 {% if kind == "sourced" %}
-## {{ t('inputs') }}
+## {{ t('inputs') }} {: #inputs }
 
 {{ sources() }}
 {% endif %}{% if kind == "opinion" %}
-## {{ t('evidence') }}
+## {{ t('evidence') }} {: #evidence }
 
 {{ evidence() }}
 {% endif %}{% set method_text = self.method() %}{% if method_text.strip() %}
-## {{ t('method') }}
+## {{ t('method') }} {: #method }
 
 {{ method_text }}
 {% endif %}{% set result_text = self.result() %}{% if result_text.strip() %}
-## {{ t('result') }}
+## {{ t('result') }} {: #result }
 
 {{ result_text }}
 {% endif %}
-## {{ t('literature') }}
+## {{ t('literature') }} {: #literature }
 
 {{ anchors() }}
 {% set caveats_text = self.caveats() %}{% if caveats_text.strip() %}
-## {{ t('caveats') }}
+## {{ t('caveats') }} {: #caveats }
 
 {{ caveats_text }}
 {% endif %}
-## {{ t('reproduce') }}
+## {{ t('reproduce') }} {: #reproduce }
 
+{{ downloads() }}
 ```bash
 .venv/bin/kanguri run {{ claim_id }} --profile site
 ```
 
 {{ provenance() }}
-{% block method %}{% endblock %}{% block result %}{% endblock %}{% block caveats %}{% endblock %}"""
+{#- the blocks a claim page fills: defined here, shown above through self.<block>(), never a second time here -#}
+{% if false %}{% block method %}{% endblock %}{% block result %}{% endblock %}{% block caveats %}{% endblock %}{% endif %}"""
 BLOCKS = ("method", "result", "caveats")
 _BLOCK = re.compile(r"{%-?\s*block\s+(\w+)\s*-?%}.*?{%-?\s*endblock(?:\s+\w+)?\s*-?%}", re.S)
 
@@ -704,6 +768,44 @@ def page_context(src_uri: str, lang: Lang, records: dict[str, dict], page_dir: s
         claim_id=m["id"] if m and m["id"] != "index" else None,
         figure_url=lambda cid, name: relative(f"assets/figures/{cid}/{name}", page_dir),
     )
+
+
+def inline_svg(svg: str, prefix: str, title: str, desc: str) -> str:
+    """A figure's SVG, ready to sit inside a page: no XML prolog, ids made unique on the page, labelled for
+    screen readers by a <title> and a <desc>."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    label = (
+        f'<title id="{prefix}title">{html.escape(title)}</title>'
+        f'<desc id="{prefix}desc">{html.escape(desc)}</desc>'
+    )
+    head_end = svg.index(">") + 1
+    opening = svg[:head_end].replace(
+        "<svg", f'<svg role="img" aria-labelledby="{prefix}title {prefix}desc"', 1
+    )
+    return opening + label + svg[head_end:]
+
+
+def write_downloads(records: dict[str, dict], notebooks_dir: Path, out: Path) -> None:
+    """Each claim's downloads into ``out/<claim>/``: its notebooks and scripts (both languages), its record
+    as JSON, and every table as CSV in each language."""
+    for cid, record in records.items():
+        if record.get("status") != "ok" or not record.get("dir"):
+            continue
+        dest = out / cid
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(Path(record["dir"]) / "record.json", dest / "record.json")
+        for f in notebooks_dir.glob(f"{cid}.*"):
+            shutil.copy2(f, dest / f.name)
+        report = Report.model_validate(record["report"])
+        for name, table in report.tables.items():
+            for lang in ("ja", "en"):
+                with (dest / f"{name}.{lang}.csv").open("w", encoding="utf-8", newline="") as fh:
+                    w = csv.writer(fh)
+                    w.writerow([c(lang) for c in table.columns])
+                    w.writerows([[x[lang] if isinstance(x, dict) else x for x in row] for row in table.rows])
 
 
 def copy_figures(records: dict[str, dict], out: Path) -> None:

@@ -92,6 +92,7 @@ class Series(_Plain):
     lo: list[float] | None = None  # error band, same length as y
     hi: list[float] | None = None
     style: Literal["line", "points", "fit"] = "line"
+    matches_previous: bool = False  # drawn in the colour of the series before it (a fit beside its data)
 
     @field_validator("x", "y", "lo", "hi", mode="before")
     @classmethod

@@ -48,9 +48,20 @@ def placeholders(text: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def _minus(text: str) -> str:
-    """Negative numbers get a true minus sign (U+2212), as on the rest of the page."""
-    return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", text)
+_SUPERSCRIPT = str.maketrans(
+    "-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+)
+_E_NOTATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)e([-+]?)0*(\d+)\b")
+
+
+def _sci(m: re.Match[str]) -> str:
+    exponent = ("-" if m[2] == "-" else "") + m[3]
+    return f"{m[1]} × 10{exponent.translate(_SUPERSCRIPT)}"
+
+
+def typeset(text: str) -> str:
+    """Numbers as the pages print them: a true minus sign (U+2212), and ``5.8 × 10⁻¹⁶`` for ``5.8e-16``."""
+    return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", _E_NOTATION.sub(_sci, text))
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ class Check(Generic[E]):
         facts = self.facts(evidence)
         held = bool(self.holds(facts))
         text = self.yes if held else self.no
-        filled = L(ja=_minus(text.ja.format(**facts)), en=_minus(text.en.format(**facts)))
+        filled = L(ja=typeset(text.ja.format(**facts)), en=typeset(text.en.format(**facts)))
         return held, filled, facts
 
 

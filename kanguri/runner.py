@@ -1,4 +1,5 @@
-"""Runs claims: a cached record when the key matches, otherwise the worker in a subprocess with a timeout."""
+"""Runs claims: a cached record when the key matches, else a frozen one (``results/``) with that key, otherwise
+the worker in a subprocess with a timeout. A file lock per entry makes concurrent builds compute it once."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 import functools
 import http.server
+import re
 import shutil
 import threading
-from functools import partial
 
 import pytest
 from selenium import webdriver
@@ -81,13 +81,43 @@ def test_claim_page_renders(driver, base_url, prefix, lang, heading):
     assert heading.lower() in driver.find_element(By.TAG_NAME, "h1").text.lower()
     badge = driver.find_element(By.CSS_SELECTOR, ".admonition .kg-badge")
     assert badge.is_displayed() and badge.text.strip()
-    images = driver.find_elements(By.CSS_SELECTOR, "figure.kg-figure img")
-    assert len(images) >= 3
-    for img in images:
-        driver.execute_script("arguments[0].scrollIntoView()", img)
-        WebDriverWait(driver, 10).until(partial(_loaded, img=img))
-        assert f".{lang}.svg" in img.get_attribute("src")
+    figures = driver.find_elements(By.CSS_SELECTOR, "figure.kg-figure")
+    assert len(figures) >= 3
+    for fig in figures:
+        driver.execute_script("arguments[0].scrollIntoView()", fig)
+        svg = fig.find_element(By.TAG_NAME, "svg")
+        assert svg.is_displayed() and svg.size["width"] > 200
+        title = driver.execute_script("return arguments[0].querySelector('title').textContent", svg)
+        assert (title and title.strip() in fig.text) or title.strip()
+        assert svg.get_attribute("role") == "img"
+        assert f".{lang}.svg" in fig.find_element(By.CSS_SELECTOR, "a.kg-download").get_attribute("href")
     assert _severe(driver) == []
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_figures_follow_the_palette_and_fit_a_phone(driver, base_url, scheme):
+    """In both palettes a figure's text takes the page's text colour on a transparent background; on a 390 px
+    screen the figure fills the width and its smallest text is still about 9 px or more."""
+    try:
+        driver.set_window_size(390, 844)
+        _open(driver, f"{base_url}en/claims/{CLAIM}/")
+        driver.execute_script(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        fig = driver.find_element(By.CSS_SELECTOR, "figure.kg-figure svg")
+        driver.execute_script("arguments[0].scrollIntoView()", fig)
+        page_color = driver.execute_script(
+            "return getComputedStyle(document.querySelector('.md-content')).color"
+        )
+        text = fig.find_element(By.CSS_SELECTOR, "text")
+        assert driver.execute_script("return getComputedStyle(arguments[0]).fill", text) == page_color
+        assert fig.size["width"] >= 300
+        smallest = driver.execute_script(
+            "return Math.min(...[...arguments[0].querySelectorAll('text')]"
+            ".map(t => t.getBoundingClientRect().height).filter(h => h > 0))",
+            fig,
+        )
+        assert smallest >= 8.5, f"smallest text {smallest:.1f} px"
+    finally:
+        driver.set_window_size(1280, 1000)
 
 
 @pytest.mark.parametrize(("start", "target", "lang"), [("", "en/", "en"), ("en/", "", "ja")])
@@ -102,6 +132,52 @@ def test_language_switcher_keeps_the_page(driver, base_url, start, target, lang)
 
 
 @pytest.mark.parametrize(("prefix", "tally"), [("", "18 の主張の判定"), ("en/", "Verdicts on 18 claims")])
+@pytest.mark.parametrize(("start", "lang"), [("", "en"), ("en/", "ja")])
+def test_switching_language_keeps_the_section(driver, base_url, start, lang):
+    _open(driver, f"{base_url}{start}claims/{CLAIM}/#result")
+    link = driver.find_element(By.CSS_SELECTOR, f'a.md-select__link[hreflang="{lang}"]')
+    driver.execute_script("arguments[0].click()", link)
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    )
+    assert driver.current_url.endswith(f"claims/{CLAIM}/#result")
+    assert driver.find_elements(By.ID, "result")
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_claims_index_filters_sorts_and_fits_a_phone(driver, base_url, prefix):
+    _open(driver, f"{base_url}{prefix}claims/")
+    rows = driver.find_elements(By.CSS_SELECTOR, ".kg-claims tbody tr")
+    assert len(rows) == len(registry.catalogue()[1])
+    section, verdict = driver.find_elements(By.CSS_SELECTOR, ".kg-claims-bar select")
+    assert {o.get_attribute("value") for o in verdict.find_elements(By.TAG_NAME, "option")} >= {
+        "",
+        "supported",
+    }
+    driver.execute_script(
+        "arguments[0].value = 'quantum'; arguments[0].dispatchEvent(new Event('change'))", section
+    )
+    shown = [r for r in rows if r.is_displayed()]
+    assert 0 < len(shown) < len(rows) and all(r.get_attribute("data-section") == "quantum" for r in shown)
+    driver.execute_script("arguments[0].value = ''; arguments[0].dispatchEvent(new Event('change'))", section)
+    head = driver.find_elements(By.CSS_SELECTOR, ".kg-claims thead th")[0]
+    head.click()
+    assert head.get_attribute("aria-sort") == "ascending"
+    names = [
+        r.find_elements(By.TAG_NAME, "td")[0].text
+        for r in driver.find_elements(By.CSS_SELECTOR, ".kg-claims tbody tr")
+    ]
+    assert names == sorted(names, key=str.casefold) or names == sorted(names)
+    try:
+        driver.set_window_size(390, 844)
+        table = driver.find_element(By.CSS_SELECTOR, ".kg-claims table")
+        width = driver.execute_script("return document.documentElement.clientWidth")
+        assert table.size["width"] <= width, "on a phone the index fits the screen"
+    finally:
+        driver.set_window_size(1280, 1000)
+    assert _severe(driver) == []
+
+
 def test_home_tells_the_argument_with_a_scorecard(driver, base_url, prefix, tally):
     """A tile per claim at the top, the tally, and each claim inline in the argument with its number."""
     _open(driver, f"{base_url}{prefix}")
@@ -149,5 +225,99 @@ def test_search_finds_the_claim(driver, base_url, prefix, query):
     assert _severe(driver) == []
 
 
-def _loaded(driver: webdriver.Chrome, img: object) -> bool:
-    return bool(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img))
+# A second query per claim and language besides its title: kanji compounds, katakana and plain English words
+KEYWORDS = {
+    "object-level-simulation": ("シミュレーション", "simulation"),
+    "data-limited-scaling": ("スケーリング", "scaling"),
+    "process-supervision": ("採点", "supervision"),
+    "data-exhaustion-and-pace": ("枯渇", "exhaustion"),
+    "inference-is-memory-bound": ("メモリ律速", "memory-bound"),
+    "training-stays-on-gpus": ("CUDA", "CUDA"),
+    "brain-20-watts": ("消費電力", "watt"),
+    "spiking-bandwidth": ("帯域", "bandwidth"),
+    "brain-structure-and-emotion": ("感情", "emotion"),
+    "efficiency-over-scale": ("効率", "efficiency"),
+    "repetition-vs-engineered-weights": ("反復", "repetition"),
+    "neuromorphic-hardware-gap": ("ハードウェア", "neuromorphic"),
+    "quantum-expressivity-overfitting": ("過学習", "overfitting"),
+    "quantum-linearity": ("線形", "linear"),
+    "measurement-collapse": ("測定", "collapse"),
+    "barren-plateaus": ("不毛な台地", "plateaus"),
+    "parameter-shift-cost": ("パラメータシフト", "parameter shift"),
+    "quantum-structured-problems": ("構造", "structured"),
+}
+
+
+def _queries():
+    for e in registry.catalogue()[1]:
+        if e.implemented:
+            ja, en = KEYWORDS[e.id]
+            yield from ((e.id, "", "ja", q) for q in (e.title.ja, ja))
+            yield from ((e.id, "en/", "en", q) for q in (e.title.en, en))
+
+
+@pytest.mark.parametrize(("cid", "prefix", "lang", "query"), list(_queries()))
+def test_search_finds_each_claim_in_the_readers_language(driver, base_url, cid, prefix, lang, query):
+    """Searching a claim's title or a word of it finds its page, and only pages in the reader's language."""
+    _open(driver, f"{base_url}{prefix}claims/")
+    box = WebDriverWait(driver, 10).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input"))
+    )
+    box.click()
+    box.send_keys(query)
+
+    def found(d):
+        hrefs = [
+            a.get_attribute("href") or ""
+            for a in d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")
+        ]
+        return hrefs if any(f"claims/{cid}/" in h for h in hrefs) else False
+
+    hrefs = WebDriverWait(driver, 20).until(found)
+    other = [h for h in hrefs if ("/en/" in h) != (lang == "en")]
+    assert other == [], f"pages in the other language: {other[:3]}"
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(c) / 255 for c in re.findall(r"\d+", rgb)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_every_verdict_badge_is_readable(driver, base_url):
+    """WCAG AA: text on every verdict badge has a contrast of at least 4.5:1 with its background."""
+    _open(driver, f"{base_url}en/")
+    seen = set()
+    for badge in driver.find_elements(By.CSS_SELECTOR, ".md-content .kg-badge"):
+        kind = next(
+            c for c in badge.get_attribute("class").split() if c.startswith("kg-") and c != "kg-badge"
+        )
+        if kind in seen or kind == "kg-planned":
+            continue
+        seen.add(kind)
+        fg = _luminance(badge.value_of_css_property("color"))
+        bg = _luminance(badge.value_of_css_property("background-color"))
+        ratio = (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05)
+        assert ratio >= 4.5, f"{kind}: contrast {ratio:.2f}"
+    assert {"kg-supported", "kg-partly", "kg-not-supported", "kg-not-testable"} <= seen
+
+
+@pytest.mark.parametrize(("prefix", "lang", "verdict"), [("", "ja", "支持"), ("en/", "en", "Supported")])
+def test_each_claim_links_its_notebook_and_downloads(driver, base_url, prefix, lang, verdict):
+    """The claim page links a rendered notebook in its language, and every download is served by the site."""
+    _open(driver, f"{base_url}{prefix}claims/{CLAIM}/")
+    links = driver.find_elements(By.CSS_SELECTOR, "a[download]")
+    hrefs = [a.get_attribute("href") for a in links]
+    assert any(h.endswith(f"{CLAIM}.{lang}.ipynb") for h in hrefs) and any(h.endswith(".py") for h in hrefs)
+    assert any(h.endswith("record.json") for h in hrefs)
+    for href in hrefs:
+        status = driver.execute_script("return fetch(arguments[0]).then(r => r.status)", href)
+        assert status == 200, href
+    notebook = driver.find_element(By.CSS_SELECTOR, f'a[href$="notebooks/{CLAIM}/"]')
+    driver.execute_script("arguments[0].click()", notebook)
+    WebDriverWait(driver, 10).until(lambda d: f"notebooks/{CLAIM}/" in d.current_url)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    body = driver.find_element(By.CSS_SELECTOR, ".md-content").text
+    assert "from kanguri.notebook import run, show" in body
+    assert verdict in body and "quick+seed=" in body, "the outputs of running it are on the page"
+    assert _severe(driver) == []

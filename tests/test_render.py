@@ -55,6 +55,28 @@ def test_claim_page_renders_in_both_languages(toy_project):
     assert "## 方法" not in pages["ja"] and "## Method" not in pages["en"]  # an empty block has no heading
 
 
+def test_each_block_appears_once_in_its_place(toy_project):
+    """The skeleton shows a page's blocks under their headings, and nowhere else (not again at the end)."""
+    record = runner.run("toy-mean", "quick")
+    template = (
+        "{% block method %}METHOD-TEXT{% endblock %}{% block result %}RESULT-TEXT{% endblock %}"
+        "{% block caveats %}CAVEATS-TEXT{% endblock %}"
+    )
+    ctx = render.PageContext(
+        lang="en", records={"toy-mean": record}, page_dir="claims/toy-mean", claim_id="toy-mean"
+    )
+    page = render.render_page(template, ctx)
+    for text in ("METHOD-TEXT", "RESULT-TEXT", "CAVEATS-TEXT"):
+        assert page.count(text) == 1, text
+    assert (
+        page.index("## Method")
+        < page.index("METHOD-TEXT")
+        < page.index("## Result")
+        < page.index("RESULT-TEXT")
+    )
+    assert page.index("## Caveats") < page.index("CAVEATS-TEXT") < page.index("## Reproduce")
+
+
 def test_params_and_thresholds_come_from_the_record_and_the_code(toy_project):
     record = runner.run("toy-mean", "quick")
     ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")

@@ -23,7 +23,9 @@ def test_every_engine_keeps_the_order_of_the_trials(monkeypatch):
     for engine in ("local", "dask", "submitit"):
         monkeypatch.setenv("KANGURI_EXECUTOR", engine)
         monkeypatch.setenv("KANGURI_WORKERS", "2")
-        monkeypatch.setenv("KANGURI_SUBMITIT_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "kg-submitit"))
+        monkeypatch.setenv(
+            "KANGURI_SUBMITIT_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "kg-submitit")
+        )
         # a builtin: workers import it by name (a test module is not importable under --import-mode=importlib)
         out = parallel.run_all(math.factorial, jobs, on_gpu=False, desc="factorials")
         assert out == [math.factorial(j) for j in jobs], engine
@@ -68,7 +70,9 @@ def _run_in_process(root: Path, cache_dir: Path, cid: str) -> subprocess.Popen:
         "import json; from kanguri import runner; "
         f"r = runner.run({cid!r}, 'quick'); print(json.dumps({{'cached': r.get('cached'), 'status': r['status'], 'error': r.get('error')}}))"
     )
-    return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=root, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code], env=env, cwd=root, stdout=subprocess.PIPE, text=True
+    )
 
 
 def test_two_builds_at_once_compute_a_claim_once(toy_project, tmp_path):
@@ -123,7 +127,11 @@ def test_verify_finds_a_changed_verdict(toy_project, capsys):
 
 def test_moved_values_names_each_value_outside_its_interval():
     before = {"report": {"values": {"a": {"value": 1.0, "lo": 0.9, "hi": 1.1}, "n": {"value": 5}}}}
-    after = {"report": {"values": {"a": {"value": 1.3, "lo": 1.2, "hi": 1.4}, "n": {"value": 5}, "b": {"value": 2}}}}
+    after = {
+        "report": {
+            "values": {"a": {"value": 1.3, "lo": 1.2, "hi": 1.4}, "n": {"value": 5}, "b": {"value": 2}}
+        }
+    }
     assert frozen.moved_values(before, after) == [
         "a: 1.3 is outside the frozen interval [0.9, 1.1]",
         "b: added",

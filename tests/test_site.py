@@ -1,6 +1,7 @@
 """A real `mkdocs build --strict` of the real site, and of a small site with a crashing claim."""
 
 import json
+import re
 
 import pytest
 
@@ -90,3 +91,59 @@ def test_expected_failure_is_tolerated_by_strict(failing_site, tmp_path):
     toy.write_claim(root, "toy-other", mode="crash", xfail=True)
     strict = mkdocs_build(root, tmp_path / "site", strict=True, env=env)
     assert strict.returncode == 0, strict.stderr[-3000:]
+
+
+CJK = "[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60\u3001-\u303f]"
+
+
+def _article(path) -> str:
+    html = path.read_text(encoding="utf-8")
+    body = html[html.index("<article") : html.index("</article>")]
+    return re.sub(r"<(script|style|svg|pre)[^>]*>.*?</\1>", "", body, flags=re.S)
+
+
+def test_japanese_text_has_no_stray_spaces(site):
+    """A line break inside Japanese text must not become a space (「物体の␣レベル」). Spaces beside a number, a
+    value or inline code sit next to a tag or a Latin character, and are not counted."""
+    stray = {}
+    for page in site.rglob("index.html"):
+        if page.relative_to(site).parts[0] == "en" or "<article" not in page.read_text(encoding="utf-8"):
+            continue
+        hits = re.findall(CJK + r"[ \n]+" + CJK, _article(page))
+        if hits:
+            stray[str(page.relative_to(site))] = hits[:5]
+    assert stray == {}
+
+
+def test_each_claim_page_shows_its_blocks_once(site):
+    for cid in registry.implemented():
+        html = (site / "en" / "claims" / cid / "index.html").read_text(encoding="utf-8")
+        assert html.count('id="method"') <= 1 and html.count('id="result"') <= 1
+        tail = html[html.index('id="reproduce"') :]
+        assert "<strong>The rule" not in tail and "How to read this page" not in tail, cid
+
+
+def test_pages_print_numbers_one_way(site):
+    """A true minus sign and 5.8 × 10⁻¹⁶, never 5.8e-16 or -0.03, outside code and quoted sources."""
+    for page in site.rglob("index.html"):
+        if "<article" not in page.read_text(encoding="utf-8"):
+            continue
+        text = re.sub(r"<(code|q)[^>]*>.*?</\1>|“[^”]*”", "", _article(page), flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", text)
+        assert not re.findall(r"(?<![\w.])\d+(?:\.\d+)?e[-+]?\d+\b", text), page
+        assert not re.findall(r"(?<![\w\u2212/.-])-\d", text), page
+
+
+def test_heading_anchors_are_readable_and_tooltips_speak_the_language(site):
+    ja = (site / "claims" / "brain-20-watts" / "index.html").read_text(encoding="utf-8")
+    assert 'id="verdict"' in ja and 'id="_3"' not in ja  # the skeleton's anchors are shared by both languages
+    assert 'id="_' not in ja
+    assert 'title="この節へのリンク"' in ja and 'title="Permanent link"' not in ja
+    en = (site / "en" / "claims" / "brain-20-watts" / "index.html").read_text(encoding="utf-8")
+    assert 'id="verdict"' in en and 'title="Permanent link"' in en
+
+
+def test_the_404_page_speaks_both_languages(site):
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/"' in html and 'href="/en/"' in html
+    assert "見つかりませんでした" in html and "does not exist" in html

@@ -169,5 +169,7 @@ def add_site(root: Path) -> None:
             if (root / "claims" / f"{cid.replace('-', '_')}.py").exists():
                 (docs / "claims" / f"{cid}.{lang}.md").write_text(PAGE)
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.split("\nnav:")[0].replace("  - kanguri:\n      profile: site", "  - kanguri")
+    config = config.split("\nnav:")[0].replace(
+        "  - kanguri:\n      profile: site", "  - kanguri:\n      notebooks: false"
+    )
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
