@@ -148,7 +148,8 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         self._write_assets(config)
         if self._nested_language_build(config):
             return
-        index_path = Path(config.site_dir) / "search" / "search_index.json"
+        index_rel = Path("search") / "search_index.json"
+        index_path = Path(config.site_dir) / index_rel
         if not index_path.is_file():
             return
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -159,10 +160,15 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
             for d in docs
             if d["location"].startswith("en/")
         ]
-        index_path.write_text(json.dumps(index | {"docs": ja}, ensure_ascii=False), encoding="utf-8")
-        en_path = Path(config.site_dir) / "en" / "search" / "search_index.json"
-        en_path.parent.mkdir(parents=True, exist_ok=True)
-        en_path.write_text(json.dumps(index | {"docs": en}, ensure_ascii=False), encoding="utf-8")
+        for path, lang_docs, lang in (
+            (index_path, ja, "ja"),
+            (Path(config.site_dir) / "en" / index_rel, en, "en"),
+        ):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conf = index["config"] | {"lang": [lang]}  # each index tokenized for its own language
+            path.write_text(
+                json.dumps(index | {"config": conf, "docs": lang_docs}, ensure_ascii=False), encoding="utf-8"
+            )
 
     def _write_assets(self, config):
         render.copy_figures(self.records, Path(config.site_dir) / "assets" / "figures")

@@ -34,7 +34,10 @@ def test_figures_exist_for_both_languages(site):
     for cid in registry.implemented():
         html = (site / "claims" / cid / "index.html").read_text(encoding="utf-8")
         figures = sorted((site / "assets" / "figures" / cid).glob("*.svg"))
-        assert figures and len(figures) % 2 == 0
+        if not figures:  # a claim may show only tables (brain-20-watts) or, as an opinion, none at all
+            assert '<svg role="img"' not in html
+            continue
+        assert len(figures) % 2 == 0 and html.count('<svg role="img"') == len(figures) // 2
         for svg in figures:
             assert svg.read_text().lstrip().startswith("<?xml")
             if svg.name.endswith(".ja.svg"):
@@ -107,7 +110,10 @@ def test_japanese_text_has_no_stray_spaces(site):
     value or inline code sit next to a tag or a Latin character, and are not counted."""
     stray = {}
     for page in site.rglob("index.html"):
-        if page.relative_to(site).parts[0] == "en" or "<article" not in page.read_text(encoding="utf-8"):
+        # notebook pages show code and its raw outputs; the prose pages are what must read as Japanese
+        if page.relative_to(site).parts[0] in ("en", "notebooks") or "<article" not in page.read_text(
+            encoding="utf-8"
+        ):
             continue
         hits = re.findall(CJK + r"[ \n]+" + CJK, _article(page))
         if hits:
@@ -136,8 +142,8 @@ def test_pages_print_numbers_one_way(site):
 
 def test_heading_anchors_are_readable_and_tooltips_speak_the_language(site):
     ja = (site / "claims" / "brain-20-watts" / "index.html").read_text(encoding="utf-8")
-    assert 'id="verdict"' in ja and 'id="_3"' not in ja  # the skeleton's anchors are shared by both languages
-    assert 'id="_' not in ja
+    assert 'id="verdict"' in ja  # the skeleton's anchors are shared by both languages
+    assert not re.search(r'id="_\d', ja), "no anchors like #_3"
     assert 'title="この節へのリンク"' in ja and 'title="Permanent link"' not in ja
     en = (site / "en" / "claims" / "brain-20-watts" / "index.html").read_text(encoding="utf-8")
     assert 'id="verdict"' in en and 'title="Permanent link"' in en

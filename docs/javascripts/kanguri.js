@@ -1,6 +1,7 @@
 // Kanguri's few behaviours in the browser, without a framework:
 // - the claims index: filter by section and verdict, sort by any column;
-// - the language switcher keeps the section the reader is on (#anchor), when the other page has it too.
+// - the language switcher keeps the section the reader is on (#anchor), when the other page has it too;
+// - a Japanese search query is split into words, as the index is.
 (function () {
   "use strict";
 
@@ -78,9 +79,23 @@
     });
   }
 
+  // Material segments Japanese text in its index, but not the query: 「不毛な台地」 would be one search term.
+  // On a Japanese page, split a typed query where kanji, hiragana and katakana meet (never mid-composition).
+  function segmentJapaneseQueries() {
+    if (document.documentElement.lang !== "ja") return;
+    const runs = /([\u4e00-\u9fff\u3005]+|[\u3040-\u309f]+|[\u30a0-\u30ff\u30fc]+)/g;
+    document.addEventListener("input", (e) => {
+      const el = e.target;
+      if (e.isComposing || !(el instanceof HTMLInputElement) || !el.matches(".md-search__input")) return;
+      const split = el.value.replace(runs, " $1 ").replace(/\s+/g, " ").trimStart();
+      if (split !== el.value) el.value = split;
+    }, true);
+  }
+
   function ready() {
     document.querySelectorAll(".kg-claims").forEach(claimsIndex);
     keepSectionOnLanguageSwitch();
+    segmentJapaneseQueries();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
