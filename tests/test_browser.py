@@ -315,7 +315,9 @@ def test_each_claim_links_its_notebook_and_downloads(driver, base_url, prefix, l
     for href in hrefs:
         status = driver.execute_script("return fetch(arguments[0]).then(r => r.status)", href)
         assert status == 200, href
-    notebook = driver.find_element(By.CSS_SELECTOR, f'a[href$="notebooks/{CLAIM}/"]')
+    notebook = driver.find_element(
+        By.CSS_SELECTOR, f'.md-content a[href*="notebooks/{CLAIM}"]:not([download])'
+    )
     driver.execute_script("arguments[0].click()", notebook)
     WebDriverWait(driver, 10).until(lambda d: f"notebooks/{CLAIM}/" in d.current_url)
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
