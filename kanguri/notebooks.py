@@ -139,19 +139,22 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 def freeze() -> list[Path]:
-    """Copy the executed notebooks of the current code into ``results/notebooks/`` (see ``kanguri freeze``)."""
+    """Copy the executed notebooks of the current code into ``results/notebooks/`` (see ``kanguri freeze``).
+
+    A notebook already frozen under its current key stays; frozen notebooks of older keys are removed."""
     dest = root() / "results" / "notebooks"
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir(parents=True)
+    dest.mkdir(parents=True, exist_ok=True)
     written = []
     for claim_id in registry.implemented():
         for lang in ("ja", "en"):
-            text = script(claim_id, lang)
-            name = f"{claim_id}.{lang}.{_key(claim_id, text)}.ipynb"
+            name = f"{claim_id}.{lang}.{_key(claim_id, script(claim_id, lang))}.ipynb"
             src = cache_dir() / "notebooks" / name
             if src.is_file():
                 shutil.copy2(src, dest / name)
+            if (dest / name).is_file():
                 written.append(dest / name)
+    for old in set(dest.glob("*.ipynb")) - set(written):
+        old.unlink()
     return written
 
 

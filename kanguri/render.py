@@ -453,7 +453,8 @@ class PageContext:
             f'<a href="{relative(base + f, self.page_dir)}" download>{html.escape(label)}</a>'
             for f, label in files
         )
-        notebook = relative(f"notebooks/{cid}/", self.page_dir)
+        # the walkthrough sits in the page's own language tree (``en/notebooks/…`` for English), the files at the root
+        notebook = relative(f"notebooks/{cid}/", f"claims/{cid}")
         if r.get("status") != "ok":
             return ""
         return T["downloads"](lang).format(notebook=notebook) + "\n\n" + links + "\n"

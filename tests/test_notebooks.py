@@ -10,6 +10,7 @@ import pytest
 
 from kanguri import notebooks, registry
 from kanguri.notebook import run
+from kanguri.paths import cache_dir
 from kanguri.render import VERDICT_LABEL
 
 
@@ -45,3 +46,20 @@ def test_every_notebook_runs_top_to_bottom(cid, tmp_path):
             svgs = sum("image/svg+xml" in o.get("data", {}) for o in outputs)
             assert svgs == 2 * len(run(cid)["figures"]), f"{cid}.{lang}: every figure, twice"
         assert re.search(r"^from kanguri\.notebook import run, show$", script.read_text(), re.M)
+
+
+def test_freeze_keeps_current_notebooks_and_drops_old_ones(toy_project):
+    """``kanguri freeze`` copies what this build executed, keeps what is already frozen under its current key
+    (a fresh clone's build took it from there), and removes notebooks of older keys."""
+    for lang in ("ja", "en"):  # as a build leaves them (executing them is tested above)
+        name = f"toy-mean.{lang}.{notebooks._key('toy-mean', notebooks.script('toy-mean', lang))}.ipynb"
+        (cache_dir() / "notebooks").mkdir(parents=True, exist_ok=True)
+        (cache_dir() / "notebooks" / name).write_text("{}")
+    frozen_dir = toy_project / "results" / "notebooks"
+    first = notebooks.freeze()
+    assert sorted(p.parent for p in first) == [frozen_dir, frozen_dir] and all(p.is_file() for p in first)
+    (frozen_dir / "toy-mean.ja.0123456789abcdef.ipynb").write_text("{}")  # an older key
+    for cached in (cache_dir() / "notebooks").glob("*.ipynb"):
+        cached.unlink()  # as on a fresh clone: the build served the frozen copies
+    assert notebooks.freeze() == first
+    assert sorted(frozen_dir.glob("*.ipynb")) == sorted(first)

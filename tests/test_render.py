@@ -1,10 +1,13 @@
 """Records become Markdown: number formats, verdict boxes, failures, both languages."""
 
+import posixpath
+import re
+
 import pytest
 
 from kanguri import render, runner
 from kanguri.report import Value
-from kanguri.text import L
+from kanguri.text import L, Lang
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,25 @@ def test_claim_page_renders_in_both_languages(toy_project):
     for ja, en in (("## 問い", "## Question"), ("## 結果", "## Result"), ("## 再現", "## Reproduce")):
         assert ja in pages["ja"] and en in pages["en"]
     assert "## 方法" not in pages["ja"] and "## Method" not in pages["en"]  # an empty block has no heading
+
+
+def test_the_notebook_link_stays_in_the_pages_language(toy_project):
+    """Downloads are shared at the site root; the walkthrough page is in the claim page's own language tree."""
+    record = runner.run("toy-mean", "quick")
+    pages: list[tuple[str, Lang]] = [("claims/toy-mean", "ja"), ("en/claims/toy-mean", "en")]
+    for page_dir, lang in pages:
+        ctx = render.PageContext(
+            lang=lang, records={"toy-mean": record}, page_dir=page_dir, claim_id="toy-mean"
+        )
+        page = render.render_page("", ctx)
+        notebook = re.findall(r"\]\(([^)]*notebooks/toy-mean)\)", page)
+        record_json = re.findall(r'href="([^"]*record\.json)"', page)
+        assert [posixpath.normpath(posixpath.join(page_dir, h)) for h in notebook] == [
+            page_dir.replace("claims/", "notebooks/")
+        ]
+        assert [posixpath.normpath(posixpath.join(page_dir, h)) for h in record_json] == [
+            "assets/downloads/toy-mean/record.json"
+        ]
 
 
 def test_each_block_appears_once_in_its_place(toy_project):

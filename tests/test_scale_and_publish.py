@@ -4,6 +4,7 @@ render`` writes pages any generator can build."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -13,12 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from experiments.common import parallel
 from kanguri import cache, cli, frozen, registry, runner
 from tests import toy
 
 
-def test_every_engine_keeps_the_order_of_the_trials(monkeypatch):
+@pytest.fixture
+def parallel():
+    """The module as imported now: ``registry.refresh()`` (other tests) drops it from ``sys.modules``, and a pool
+    pickles its functions by name, so a copy imported before the refresh would no longer pickle."""
+    return importlib.import_module("experiments.common.parallel")
+
+
+def test_every_engine_keeps_the_order_of_the_trials(monkeypatch, parallel):
     jobs = list(range(7))
     for engine in ("local", "dask", "submitit"):
         monkeypatch.setenv("KANGURI_EXECUTOR", engine)
@@ -31,7 +38,7 @@ def test_every_engine_keeps_the_order_of_the_trials(monkeypatch):
         assert out == [math.factorial(j) for j in jobs], engine
 
 
-def test_an_unknown_engine_is_a_clear_error(monkeypatch):
+def test_an_unknown_engine_is_a_clear_error(monkeypatch, parallel):
     monkeypatch.setenv("KANGURI_EXECUTOR", "ray")
     with pytest.raises(ValueError, match="KANGURI_EXECUTOR='ray': choose one of"):
         parallel.run_all(math.factorial, [1, 2], on_gpu=False, desc="factorials")
@@ -92,6 +99,19 @@ def test_a_crashed_worker_leaves_no_entry_and_no_lock(toy_project):
     assert cache.load("toy-other", "quick") is None
     toy.write_claim(toy_project, "toy-other")
     assert runner.run("toy-other", "quick")["status"] == "ok"  # the lock was released
+
+
+def test_every_claim_has_a_current_frozen_record():
+    """A fresh clone builds from ``results/site/``: each live claim's frozen record must carry the key of the
+    code, parameters and versions as they are now, or the first ``make site`` recomputes that claim."""
+    registry.refresh()
+    stale = []
+    for cid in registry.implemented():
+        claim = registry.load(cid)
+        config = None if claim.kind == "opinion" else claim.config("site")
+        if cache.load_frozen(cid, "site", cache.key(cid, "site", config, claim.seed)) is None:
+            stale.append(cid)
+    assert not stale, f"frozen records missing or stale (run `make site && make freeze`): {stale}"
 
 
 def test_frozen_records_serve_a_fresh_clone(toy_project, tmp_path, monkeypatch):
