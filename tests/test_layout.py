@@ -52,11 +52,10 @@ def test_every_torch_experiment_chooses_cuda_when_present():
         "measurement_collapse.py": "a few qubits on PennyLane's CPU simulators; a GPU gains nothing",
         "object_level_simulation.py": "its verdict counts bytes written per step; its wall times need a synchronous device",
         "parameter_shift_cost.py": "it counts circuit executions on PennyLane's simulators; the count is the same anywhere",
-        # not yet: their random streams come from CPU generators; moving the arithmetic to the GPU after drawing
-        # keeps the CPU numbers, and is still to do
-        "quantum_expressivity_overfitting.py": "to do",
-        "quantum_linearity.py": "to do",
-        "repetition_vs_engineered_weights.py": "to do",
+        # tiny tensors even at the full profile: a GPU would spend its time launching kernels, not computing
+        "quantum_expressivity_overfitting.py": "circuits of at most 4 qubits (16 amplitudes) and nets of 128 units",
+        "quantum_linearity.py": "a 2-qubit circuit (4 amplitudes) fitted on a 64-point grid",
+        "repetition_vs_engineered_weights.py": "maps of at most 256×64 weights and a 500-neuron Hopfield net",
     }
     for path in sorted(experiments_dir().glob("*.py")):
         text = path.read_text(encoding="utf-8")
