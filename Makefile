@@ -11,6 +11,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev,dask,submitit]'
+	$(BIN)/python -m experiments.common.corpus  # data-limited-scaling's corpus, fetched now, never at run time
 	touch $@
 
 setup: $(VENV)/.installed

@@ -42,5 +42,5 @@ def module_name(claim_id: str) -> str:
 
 
 def data_dir() -> Path:
-    """Data an experiment fetched once and keeps (``KANGURI_DATA`` moves it); handed to experiments."""
+    """Data an experiment prepared once and keeps (``KANGURI_DATA`` moves it); handed to experiments."""
     return Path(os.environ.get("KANGURI_DATA", cache_dir() / "data"))

