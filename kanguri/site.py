@@ -6,7 +6,8 @@
 - ``on_page_markdown``: render the page template with the records, in the page's language.
 - ``on_page_content``: the heading permalinks' tooltip in the page's language.
 - ``on_post_page``: an English page reads the English search index.
-- ``on_post_build``: copy the figures and downloads next to the pages; split the search index by language.
+- ``on_post_build``: copy the figures and downloads next to the pages; split the search index by language; mend
+  the search worker's lunr (see ``LUNR_TOKENSET_FIX``).
 """
 
 from __future__ import annotations
@@ -152,6 +153,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         index_path = Path(config.site_dir) / index_rel
         if not index_path.is_file():
             return
+        mend_search_worker(Path(config.site_dir))
         index = json.loads(index_path.read_text(encoding="utf-8"))
         docs = index["docs"]
         ja = [d for d in docs if not d["location"].startswith("en/")]
@@ -180,6 +182,38 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         for path in (claims_dir(), experiments_dir(), PACKAGE_DIR):
             server.watch(str(path))
         return server
+
+
+# lunr 2.3.9 (inside Material's search worker) names a TokenSet node by its edge labels and child ids with no
+# delimiter, so with digit labels two different nodes can get the same name ("2" + "13" and "21" + "3"), and
+# minimisation merges them. A query then expands "20*" to a term that is not in the index and fails with
+# "Cannot read properties of undefined (reading '_index')": no results at all. Which queries fail depends on the
+# whole index (a CI build found nothing for "20 W"). The fix names each child unambiguously.
+LUNR_TOKENSET_FIX = """
+/* kanguri: lunr TokenSet names without collisions */
+if (self.lunr && self.lunr.TokenSet) {
+  self.lunr.TokenSet.prototype.toString = function () {
+    if (this._str) return this._str
+    var str = this.final ? "1" : "0", labels = Object.keys(this.edges).sort()
+    for (var i = 0; i < labels.length; i++) str += labels[i] + this.edges[labels[i]].id + ","
+    return (this._str = str)
+  }
+}
+"""
+
+
+def mend_search_worker(site_dir: Path) -> list[Path]:
+    """Append ``LUNR_TOKENSET_FIX`` to Material's search worker (once); it runs after the bundle has set
+    ``self.lunr`` and before any index is built."""
+    mended = []
+    for worker in sorted(site_dir.glob("assets/javascripts/workers/search.*.min.js")):
+        text = worker.read_text(encoding="utf-8")
+        if LUNR_TOKENSET_FIX not in text:
+            worker.write_text(text + LUNR_TOKENSET_FIX, encoding="utf-8")
+        mended.append(worker)
+    if not mended:
+        log.warning("kanguri: Material's search worker was not found; search may fail on some queries")
+    return mended
 
 
 def _xfail(claim_id: str) -> bool:

@@ -1,10 +1,13 @@
 """Headless Chromium on the built site: both languages, the switcher, figures, badges, Japanese search."""
 
 import functools
+import gzip
 import http.server
+import json
 import re
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
@@ -15,7 +18,10 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from kanguri import registry
+from kanguri.site import LUNR_TOKENSET_FIX
 from tests.site_build import REPO, mkdocs_build
+
+DATA = Path(__file__).parent / "data"
 
 pytestmark = pytest.mark.browser
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -23,10 +29,15 @@ CLAIM = "parameter-shift-cost"
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def site(tmp_path_factory):
     site = tmp_path_factory.mktemp("browser-site")
     proc = mkdocs_build(REPO, site)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    return site
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -325,3 +336,36 @@ def test_each_claim_links_its_notebook_and_downloads(driver, base_url, prefix, l
     assert "from kanguri.notebook import run, show" in body
     assert verdict in body and "quick+seed=" in body, "the outputs of running it are on the page"
     assert _severe(driver) == []
+
+
+# Material's search worker, driven directly: SETUP (0) with an index, then QUERY (2); it answers READY, RESULT.
+SEARCH_IN_WORKER = """
+const [url, index, query, done] = arguments;
+const worker = new Worker(url);
+const errors = [];
+worker.onerror = e => errors.push(String(e.message));
+worker.onmessage = ev => {
+  if (ev.data.type === 1) worker.postMessage({type: 2, data: query});
+  else { worker.terminate(); done({items: ev.data.data.items.length, errors}); }
+};
+worker.postMessage({type: 0, data: Object.assign(JSON.parse(index), {options: {suggest: false}})});
+"""
+
+
+def test_search_survives_lunrs_token_set_collision(driver, base_url, site):
+    """A Japanese index from a CI build on which Material's own worker finds nothing for "20" (lunr's TokenSet
+    names collide on digits, the query fails inside the worker); the mended worker finds the pages."""
+    index = gzip.decompress((DATA / "search-index-lunr-collision.json.gz").read_bytes()).decode("utf-8")
+    (mended,) = (site / "assets" / "javascripts" / "workers").glob("search.*.min.js")
+    assert mended.read_text(encoding="utf-8").endswith(LUNR_TOKENSET_FIX)
+    original = mended.with_name("unmended.min.js")  # beside it, so the worker loads the same lunr languages
+    original.write_text(mended.read_text(encoding="utf-8").removesuffix(LUNR_TOKENSET_FIX), encoding="utf-8")
+    _open(driver, base_url)
+    driver.set_script_timeout(60)
+    found = {}
+    for name in (original.name, mended.name):
+        url = f"{base_url}assets/javascripts/workers/{name}"
+        found[name] = driver.execute_async_script(SEARCH_IN_WORKER, url, index, "20")
+    assert found[original.name]["items"] == 0, "the fixture no longer shows lunr's bug"
+    assert found[mended.name]["items"] > 0, found
+    assert json.loads(index)["config"]["lang"] == ["ja"]
