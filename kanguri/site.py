@@ -188,7 +188,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
 # delimiter, so with digit labels two different nodes can get the same name ("2" + "13" and "21" + "3"), and
 # minimisation merges them. A query then expands "20*" to a term that is not in the index and fails with
 # "Cannot read properties of undefined (reading '_index')": no results at all. Which queries fail depends on the
-# whole index (a CI build found nothing for "20 W"); it is the symptom reported in lunr issues #314 and #503.
+# whole index (a CI build found nothing for "20 W"); lunr issue #314 reports the same error.
 # The fix names each child unambiguously.
 LUNR_TOKENSET_FIX = """
 /* kanguri: lunr TokenSet names without collisions */
