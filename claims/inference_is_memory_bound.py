@@ -1,5 +1,6 @@
 """Claim inference-is-memory-bound: LLM inference is a simple, memory-bound workload, which is why specialised
-chips can serve it faster than GPUs."""
+chips can serve it faster than GPUs. Words: ``inference_is_memory_bound.<lang>.yml``; anchors:
+``inference_is_memory_bound.anchors.yml``."""
 
 from __future__ import annotations
 
@@ -7,21 +8,12 @@ from dataclasses import replace
 
 from experiments import inference_is_memory_bound as exp
 from experiments.common.stats import Estimate
-from kanguri import (
-    Anchor,
-    Check,
-    Falsification,
-    Figure,
-    L,
-    Report,
-    Rule,
-    Series,
-    Table,
-    Value,
-    any_accepted,
-    define,
-)
+from kanguri.claim import define
+from kanguri.kit import V, Words, control_rule, synthetic
+from kanguri.report import Figure, Report
+from kanguri.rule import Falsification, Rule
 
+W = Words(__file__)
 THRESHOLDS = {
     "margin": 2.0,  # "memory-bound": counted FLOPs per byte below half the machine's balance (its lower bound)
 }
@@ -41,83 +33,41 @@ def memory_bound(intensity: float, balance: Estimate) -> bool:
     return intensity < balance.lo / T["margin"]
 
 
+def _intensity(i: float, ev: exp.Evidence) -> dict:
+    b = ev.balance
+    return {"i": i, "balance": b.value, "lo": b.lo, "m": T["margin"], "ok": memory_bound(i, b)}
+
+
+def _prefill(ev: exp.Evidence) -> dict:
+    i = ev.prefill_intensity
+    return {"i": i, "lo": ev.balance.lo, "m": T["margin"], "ok": memory_bound(i, ev.balance)}
+
+
+def _ok(f: dict) -> bool:
+    return bool(f["ok"])
+
+
 rule: Rule[exp.Evidence] = Rule(
     checks={
-        "decode_memory_bound": Check(
-            facts=lambda ev: {
-                "i": ev.decode_intensity,
-                "balance": ev.balance.value,
-                "lo": ev.balance.lo,
-                "m": T["margin"],
-                "ok": memory_bound(ev.decode_intensity, ev.balance),
-            },
-            holds=lambda f: f["ok"],
-            yes=L(
-                ja="1 本ずつのデコードは 1 バイトあたり {i:.2f} FLOP で、このマシンのバランス {balance:.1f} FLOP/バイト（下限 {lo:.1f}）の 1/{m:g} を下回る。メモリ律速だ。",
-                en="Decoding one sequence does {i:.2f} FLOPs per byte, below 1/{m:g} of this machine's balance of "
-                "{balance:.1f} FLOPs per byte (lower bound {lo:.1f}): memory-bound.",
-            ),
-            no=L(
-                ja="1 本ずつのデコードの演算密度 {i:.2f} FLOP/バイトは、バランス {balance:.1f}（下限 {lo:.1f}）の 1/{m:g} を下回らない。",
-                en="Decoding one sequence does {i:.2f} FLOPs per byte, not below 1/{m:g} of the balance {balance:.1f} "
-                "(lower bound {lo:.1f}).",
-            ),
+        "decode_memory_bound": W.check(
+            "decode_memory_bound", lambda ev: _intensity(ev.decode_intensity, ev), _ok
         ),
-        "stays_memory_bound_when_batched": Check(
-            facts=lambda ev: {
-                "i": ev.large_batch_intensity,
-                "balance": ev.balance.value,
-                "lo": ev.balance.lo,
-                "m": T["margin"],
-                "ok": memory_bound(ev.large_batch_intensity, ev.balance),
-            },
-            holds=lambda f: f["ok"],
-            yes=L(
-                ja="最大のバッチでも演算密度は {i:.2f} FLOP/バイトで、バランス（下限 {lo:.1f}）の 1/{m:g} 未満。まとめて処理してもメモリ律速のまま。",
-                en="Even at the largest batch the intensity is {i:.2f} FLOPs per byte, below 1/{m:g} of the balance "
-                "(lower bound {lo:.1f}): still memory-bound when batched.",
-            ),
-            no=L(
-                ja="ただし多数の利用者をまとめると変わる。最大のバッチでは演算密度が {i:.2f} FLOP/バイトになり、バランス {balance:.1f} に届くか超えて、計算律速に近づく。",
-                en="Batching many users changes that: at the largest batch the intensity reaches {i:.2f} FLOPs per byte, "
-                "against a balance of {balance:.1f}, and the step approaches compute-bound.",
-            ),
+        "stays_memory_bound_when_batched": W.check(
+            "stays_memory_bound_when_batched", lambda ev: _intensity(ev.large_batch_intensity, ev), _ok
         ),
     },
 )
-
-control: Rule[exp.Evidence] = Rule(
-    checks={
-        "prefill": Check(
-            facts=lambda ev: {
-                "i": ev.prefill_intensity,
-                "lo": ev.balance.lo,
-                "m": T["margin"],
-                "ok": memory_bound(ev.prefill_intensity, ev.balance),
-            },
-            holds=lambda f: f["ok"],
-            yes=L(
-                ja="プリフィルも演算密度 {i:.1f} でメモリ律速と判定された（甘すぎる）。",
-                en="Prefill, at {i:.1f} FLOPs per byte, also passes as memory-bound (too lax).",
-            ),
-            no=L(
-                ja="プロンプト全体をまとめて読むプリフィルは 1 バイトあたり {i:.1f} FLOP で、基準はメモリ律速を棄却した。",
-                en="Prefill, reading the whole prompt at once, does {i:.1f} FLOPs per byte: the criterion rejects "
-                "memory-bound.",
-            ),
-        ),
-    },
-    verdict=any_accepted,
-)
+# the same criterion on prefill, which reads the whole prompt at once and so must come out compute-bound
+control = control_rule({"prefill": W.check("prefill", _prefill, _ok, group="control")})
 
 
 def _supporting() -> exp.Evidence:
     return exp.Evidence(
-        balance=Estimate(5.0, 4.7, 5.3, "t-interval over rounds", 3),
+        balance=synthetic(5.0, 4.7, 5.3, n=3),
         decode_intensity=0.5,
         large_batch_intensity=0.9,
         prefill_intensity=128.0,
-        decode_agreement=Estimate(0.6, 0.5, 0.7, "t-interval over rounds", 3),
+        decode_agreement=synthetic(0.6, 0.5, 0.7, n=3),
     )
 
 
@@ -137,118 +87,55 @@ falsify = Falsification(
 )
 
 
-def report(r: exp.Result) -> Report:
-    ev = r.evidence
-    cpu_bw = r.bandwidth.value
-    values = {
-        "params": Value(label=L(ja="モデルのパラメータ数", en="model parameters"), value=r.params),
-        "bandwidth": Value.of(
-            L(ja="メモリ帯域（GB/s）", en="memory bandwidth (GB/s)"), r.bandwidth, scale=1e-9
+def _figures(r: exp.Result) -> dict[str, Figure]:
+    ends = [r.batches[0], r.batches[-1]]
+    return {
+        "steps": W.figure(
+            "steps",
+            [
+                W.series("measured", r.batches, r.step_seconds, style="points"),
+                W.series("roofline", r.batches, r.predicted_seconds, style="fit"),
+            ],
+            xscale="log",
+            yscale="log",
+            params=r.params,
+            device=r.device,
         ),
-        "peak": Value.of(
-            L(ja="行列積のピーク（GFLOP/s）", en="peak matmul rate (GFLOP/s)"), r.peak, scale=1e-9
-        ),
-        "balance": Value.of(
-            L(ja="マシンのバランス（FLOP/バイト）", en="machine balance (FLOPs per byte)"), ev.balance
-        ),
-        "decode_intensity": Value(
-            label=L(ja="デコードの演算密度（バッチ 1）", en="decode intensity (batch 1)"),
-            value=ev.decode_intensity,
-        ),
-        "large_batch_intensity": Value(
-            label=L(ja="最大バッチでの演算密度", en="intensity at the largest batch"),
-            value=ev.large_batch_intensity,
-        ),
-        "prefill_intensity": Value(
-            label=L(ja="プリフィルの演算密度", en="prefill intensity"), value=ev.prefill_intensity
-        ),
-        "decode_agreement": Value.of(
-            L(ja="ルーフラインの予測 ÷ 実測（バッチ 1）", en="roofline prediction ÷ measurement (batch 1)"),
-            ev.decode_agreement,
-            scale=100,
-            unit=L(ja="%", en="%"),
-        ),
-        "crossover": Value(
-            label=L(
-                ja="計算律速に変わるバッチ（ルーフライン）", en="batch where the roofline turns compute-bound"
-            ),
-            value=r.crossover_batch,
-        ),
-        "largest_batch": Value(label=L(ja="最大のバッチ", en="largest batch"), value=r.batches[-1]),
-        "tokens_1": Value(
-            label=L(ja="バッチ 1 のトークン/秒", en="tokens/s at batch 1"), value=r.tokens_per_second[0]
-        ),
-        "tokens_max": Value(
-            label=L(ja="最大バッチのトークン/秒", en="tokens/s at the largest batch"),
-            value=r.tokens_per_second[-1],
+        "intensity": W.figure(
+            "intensity",
+            [
+                W.series("decode", r.batches, r.intensity, style="points"),
+                W.series("balance", ends, [r.evidence.balance.value] * 2, style="fit"),
+            ],
+            xscale="log",
+            yscale="log",
         ),
     }
-    steps = Figure(
-        title=L(ja="デコード 1 ステップの時間とルーフライン", en="Decode step time and the roofline"),
-        caption=L(
-            ja=f"ランダムな重みのデコーダ（{r.params:,} パラメータ、{r.device}）。点は実測（k 回の最小値）、線はルーフラインの予測 max(バイト ÷ 帯域, FLOP ÷ ピーク)。両対数軸。",
-            en=f"A decoder with random weights ({r.params:,} parameters, on {r.device}). Points are measured (best of k), "
-            "the line is the roofline max(bytes ÷ bandwidth, FLOPs ÷ peak). Log-log axes.",
-        ),
-        xlabel=L(ja="バッチ", en="batch"),
-        ylabel=L(ja="1 ステップの時間 [秒]", en="time per step [s]"),
-        xscale="log",
-        yscale="log",
-        series=[
-            Series(label=L(ja="実測", en="measured"), x=r.batches, y=r.step_seconds, style="points"),
-            Series(
-                label=L(ja="ルーフライン", en="roofline"), x=r.batches, y=r.predicted_seconds, style="fit"
-            ),
-        ],
+
+
+def report(r: exp.Result) -> Report:
+    ev = r.evidence
+    values = W.values(
+        params=r.params,
+        bandwidth=V(r.bandwidth, scale=1e-9),
+        peak=V(r.peak, scale=1e-9),
+        balance=ev.balance,
+        decode_intensity=ev.decode_intensity,
+        large_batch_intensity=ev.large_batch_intensity,
+        prefill_intensity=ev.prefill_intensity,
+        decode_agreement=V(ev.decode_agreement, scale=100, unit="percent"),
+        crossover=r.crossover_batch,
+        largest_batch=r.batches[-1],
+        tokens_1=r.tokens_per_second[0],
+        tokens_max=r.tokens_per_second[-1],
     )
-    intensity = Figure(
-        title=L(ja="演算密度とマシンのバランス", en="Arithmetic intensity and the machine balance"),
-        caption=L(
-            ja="数えた FLOP ÷ 読むバイト。バランスより下ならメモリ律速、上なら計算律速。",
-            en="Counted FLOPs ÷ bytes read. Below the balance a step is memory-bound; above it, compute-bound.",
-        ),
-        xlabel=L(ja="バッチ", en="batch"),
-        ylabel=L(ja="FLOP/バイト", en="FLOPs per byte"),
-        xscale="log",
-        yscale="log",
-        series=[
-            Series(label=L(ja="デコード", en="decode"), x=r.batches, y=r.intensity, style="points"),
-            Series(
-                label=L(ja="バランス", en="balance"),
-                x=[r.batches[0], r.batches[-1]],
-                y=[ev.balance.value] * 2,
-                style="fit",
-            ),
-        ],
-    )
-    hardware = Table(
-        caption=L(
-            ja="メモリ帯域（メーカーの値、未検証）と、このマシンで測った帯域との比",
-            en="Memory bandwidth (vendors' figures, unverified) and its ratio to the bandwidth measured here",
-        ),
-        columns=[
-            L(ja="チップ", en="chip"),
-            L(ja="帯域 [TB/s]", en="bandwidth [TB/s]"),
-            L(ja="このマシン比", en="× this machine"),
-        ],
-        rows=[[name, bw / 1e12, bw / cpu_bw] for name, bw in HARDWARE.items()],
-    )
-    return Report(
-        values=values, tables={"hardware": hardware}, figures={"steps": steps, "intensity": intensity}
-    )
+    rows = [[name, bw / 1e12, bw / r.bandwidth.value] for name, bw in HARDWARE.items()]
+    return Report(values=values, tables={"hardware": W.table("hardware", rows)}, figures=_figures(r))
 
 
 claim = define(
     "inference-is-memory-bound",
-    statement=L(
-        ja="LLM の推論は単純でメモリ帯域律速な処理なので、専用チップの方が GPU より速く回せる。",
-        en="LLM inference is a simple, memory-bound workload, so specialised chips can serve it faster than GPUs.",
-    ),
-    question=L(
-        ja="トークンを 1 つずつ生成するデコードは、このマシンでメモリ律速か。利用者をまとめたとき、プロンプトを読むときはどうか。",
-        en="Is token-by-token decoding memory-bound on this machine? And when many users are batched, or a prompt is "
-        "read?",
-    ),
+    globals(),
     experiment=exp.run,
     profiles={
         # five rounds at every profile: with three, one disturbed round on a busy machine sank the balance's lower
@@ -257,51 +144,6 @@ claim = define(
         "site": exp.Config(d_model=768, layers=12, rounds=5),
         "full": exp.Config(d_model=2048, layers=24, batches=(1, 4, 16, 64, 256, 1024), rounds=7),
     },
-    rule=rule,
-    control=control,
-    falsify=falsify,
-    thresholds=THRESHOLDS,
-    report=report,
     expected="partly",
     headline="decode_intensity",
-    anchors=[
-        Anchor(
-            cite="Williams, Waterman & Patterson 2009, Commun. ACM 52(4), 65 (Roofline)",
-            url="https://doi.org/10.1145/1498765.1498785",
-            theirs=L(
-                ja="性能の上限は min(ピーク演算性能, 演算密度 × メモリ帯域)",
-                en="attainable performance is min(peak, intensity × bandwidth)",
-            ),
-            ours="balance",
-        ),
-        Anchor(
-            cite="Pope et al. 2022, MLSys 2023 (Efficiently scaling transformer inference)",
-            url="https://arxiv.org/abs/2211.05102",
-            theirs=L(
-                ja="小さなバッチのデコードは重みの読み込みに律速され、大きなバッチでは計算に律速される",
-                en="small-batch decoding is limited by loading the weights; large batches are limited by compute",
-            ),
-            ours="crossover",
-        ),
-        Anchor(
-            cite="NVIDIA H100 SXM datasheet (as summarised by third parties)",
-            url="https://www.nvidia.com/en-us/data-center/h100/",
-            theirs=L(ja="HBM3 帯域 3.35 TB/s", en="HBM3 bandwidth 3.35 TB/s"),
-            ours=None,
-        ),
-        Anchor(
-            cite="Groq LPU (as summarised by third parties)",
-            url="https://groq.com/",
-            theirs=L(
-                ja="チップあたり 230 MB の SRAM、約 80 TB/s", en="230 MB of SRAM per chip, about 80 TB/s"
-            ),
-            ours=None,
-        ),
-        Anchor(
-            cite="Cerebras WSE-3 (announced March 2024; as summarised by third parties)",
-            url="https://www.cerebras.ai/",
-            theirs=L(ja="44 GB のオンチップ SRAM、21 PB/s", en="44 GB of on-chip SRAM, 21 PB/s"),
-            ours=None,
-        ),
-    ],
 )

@@ -20,12 +20,15 @@ import dataclasses
 import datetime
 import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kanguri import registry
 from kanguri.errors import ClaimError
+from kanguri.messages import Catalogue, catalogue_files, load_catalogue
 from kanguri.paths import claims_dir, module_name
 from kanguri.report import Report
 from kanguri.rule import Falsification, Rule, Verdict
@@ -151,10 +154,11 @@ def _check_falsify_keys(f: Falsification[Any], rule: Rule[Any], control: Rule[An
 
 def define(
     id: str,
+    scope: Mapping[str, Any] | None = None,
     *,
-    statement: L,
-    question: L,
-    anchors: list[Anchor],
+    statement: L | None = None,  # default: the catalogue's one-sentence claim (written once)
+    question: L | None = None,  # default: ``question`` in the claim's messages
+    anchors: list[Anchor] | None = None,  # default: ``claims/<module>.anchors.yml``
     experiment: Callable[..., R] | None = None,  # run(cfg, [progress=…, data_dir=…, inputs=…])
     profiles: Mapping[str, C] | None = None,
     rule: Rule[Any] | None = None,
@@ -169,9 +173,25 @@ def define(
     seed: int = 0,
     xfail: bool = False,
 ) -> Claim:
-    """Build a :class:`Claim`; section, kind and title come from the catalogue. Errors name claim and field."""
+    """Build a :class:`Claim`; section, kind and title come from the catalogue. Errors name claim and field.
+
+    ``scope`` is the claim module's namespace (``globals()``): the parts a claim module names by convention,
+    ``rule``, ``control``, ``falsify``, ``report`` and ``THRESHOLDS``, are taken from it unless given.
+    """
+    if scope is not None:
+        rule = rule or scope.get("rule")
+        control = control or scope.get("control")
+        falsify = falsify or scope.get("falsify")
+        report = report or scope.get("report")
+        thresholds = thresholds or scope.get("THRESHOLDS")
     try:
         entry = registry.entry(id)
+        stem = claims_dir() / module_name(id)
+        words = load_catalogue(stem) if catalogue_files(stem) else None
+        if words is not None:
+            question = question or words("question")
+            reason = reason or (words("reason") if words.has("reason") else None)
+            anchors = anchors if anchors is not None else load_anchors(stem, words)
         sources = None
         if entry.kind in ("sourced", "opinion"):
             sources = load_sources(id, claims_dir() / f"{module_name(id)}.sources.yml")
@@ -180,7 +200,7 @@ def define(
             section=entry.section,
             kind=entry.kind,
             title=entry.title,
-            statement=statement,
+            statement=statement or entry.summary,
             question=question,
             anchors=anchors,
             experiment=experiment,
@@ -205,6 +225,20 @@ def define(
         raise ClaimError("\n".join(lines)) from None
     except ValueError as e:
         raise ClaimError(str(e) if str(e).startswith(f"claim {id}") else f"claim {id}: {e}") from None
+
+
+def load_anchors(stem: Path, words: Catalogue) -> list[Anchor]:
+    """The anchors in ``<module>.anchors.yml``, keyed; their result, in our words, is ``anchors.<key>``."""
+    path = stem.with_suffix(".anchors.yml")
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if not isinstance(items, dict) or not items:
+        raise ClaimError(f"{path}: no anchors (a published result to put beside ours), or not a mapping")
+    try:
+        return [
+            Anchor(**(dict(fields) | {"theirs": words(f"anchors.{key}")})) for key, fields in items.items()
+        ]
+    except ValidationError as e:
+        raise ClaimError(f"{path}: {e.errors()[0]['loc']}: {e.errors()[0]['msg']}") from None
 
 
 def checked_report(claim_id: str, value: Any, headline: str | None) -> Report:

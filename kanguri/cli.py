@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from kanguri import export, frozen, notebooks, registry, runner, scaffold
 from kanguri.claim import PROFILES
@@ -16,6 +19,11 @@ from kanguri.errors import ClaimError
 from kanguri.render import VERDICT_LABEL, record_verdict
 
 EXECUTORS = ("local", "dask", "submitit")
+CONNECT_TIMEOUT_S = 3  # an unreachable --scheduler fails after this, not after dask's 30 s and a traceback
+
+
+class UsageError(Exception):
+    """A command that cannot start as given; ``main`` prints the message as one line."""
 
 
 def cmd_list(_: argparse.Namespace) -> int:
@@ -39,9 +47,7 @@ def executor(name: str, scheduler: str | None, workers: int | None) -> Iterator[
         return
     if scheduler:
         os.environ["KANGURI_SCHEDULER"] = scheduler
-        from distributed import Client
-
-        with Client(scheduler) as client:
+        with _client(scheduler) as client:
             yield max(1, len(client.scheduler_info()["workers"]))
         return
     from distributed import LocalCluster
@@ -55,6 +61,26 @@ def executor(name: str, scheduler: str | None, workers: int | None) -> Iterator[
             yield n
         finally:
             del os.environ["KANGURI_SCHEDULER"]
+
+
+def _client(address: str) -> Any:
+    """A client of the dask scheduler at ``address``, or a one-line error within a few seconds."""
+    where = urlsplit(address)
+    if where.scheme == "tcp" and where.hostname and where.port:  # refused at once, without importing dask
+        try:
+            socket.create_connection((where.hostname, where.port), timeout=CONNECT_TIMEOUT_S).close()
+        except TimeoutError:
+            raise UsageError(
+                f"cannot reach the dask scheduler at {address}: no answer in {CONNECT_TIMEOUT_S} s"
+            ) from None
+        except OSError as e:
+            raise UsageError(f"cannot reach the dask scheduler at {address}: {e.strerror or e}") from None
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError) as e:
+        raise UsageError(f"cannot reach the dask scheduler at {address}: {e}") from None
 
 
 def _report(cid: str, record: dict) -> bool:
@@ -108,32 +134,53 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _claims(arg: str | None) -> list[str] | None:
+    """``--claims a,b``: those claims, each checked against the catalogue before anything runs."""
+    if arg is None:
+        return None
+    ids = [c.strip() for c in arg.split(",") if c.strip()]
+    for cid in ids:
+        if not registry.entry(cid).implemented:  # an unknown id raises, naming the catalogue's
+            raise UsageError(f"claim {cid} is planned: there is nothing to verify")
+    return ids
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
+    ids = _claims(args.claims)
     with executor(args.executor, args.scheduler, args.workers):
-        comparisons = frozen.verify(args.profile)
-    changed = [c for c in comparisons if c.verdict_changed]
+        comparisons = frozen.verify(args.profile, ids)
     for c in comparisons:
+        if c.error:
+            print(f"{c.claim}: FAILED: {c.error}")
         if c.note:
-            status = c.note
+            print(f"{c.claim}: {c.note}")
         elif c.verdict_changed:
-            status = f"VERDICT CHANGED: {c.verdict_before} → {c.verdict_after} (control {c.control_before} → {c.control_after})"
-        else:
-            status = f"{c.verdict_after}, {len(c.moved)} value(s) moved"
-        print(f"{c.claim}: {status}")
+            print(
+                f"{c.claim}: VERDICT CHANGED: {c.verdict_before} → {c.verdict_after} "
+                f"(control {c.control_before} → {c.control_after})"
+            )
+        elif not c.error:
+            print(f"{c.claim}: {c.verdict_after}, {len(c.moved)} value(s) moved")
         if args.diff:
             for line in c.moved:
                 print(f"  - {line}")
+    changed = sum(c.verdict_changed for c in comparisons)
+    failed = sum(c.error is not None for c in comparisons)
+    unmatched = sum(bool(c.note) for c in comparisons)
     moved = sum(len(c.moved) for c in comparisons)
     print(
-        f"{len(comparisons)} claims: {len(changed)} verdict(s) changed, {moved} value(s) outside their interval"
+        f"{len(comparisons)} claims: {changed} verdict(s) changed, {failed} failed, {unmatched} without a "
+        f"usable frozen record, {moved} value(s) outside their interval"
     )
-    return 1 if changed else 0
+    return 0 if all(c.passed for c in comparisons) else 1
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    written = export.render_site(Path(args.out), args.profile)
-    print(f"wrote {len(written)} files to {args.out}")
-    return 0
+    done = export.render_site(Path(args.out), args.profile)
+    print(f"wrote {len(done.written)} files to {args.out}")
+    for line in done.failures:
+        print(f"FAILED: {line}", file=sys.stderr)
+    return 1 if done.failures else 0
 
 
 def _executor_options(p: argparse.ArgumentParser) -> None:
@@ -162,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("verify", help="re-run every claim and compare with its frozen record")
     v.add_argument("--profile", choices=PROFILES, default="site")
     v.add_argument("--diff", action="store_true", help="print every value that moved outside its interval")
+    v.add_argument("--claims", help="verify only these claims (comma-separated ids)")
     _executor_options(v)
     v.set_defaults(fn=cmd_verify)
     o = sub.add_parser("render", help="write the rendered Markdown and figures of every page, per language")
@@ -170,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     o.set_defaults(fn=cmd_render)
     args = p.parse_args(argv)
     try:
+        if getattr(args, "scheduler", None) and args.executor != "dask":
+            raise UsageError("--scheduler needs --executor dask (it is the address of a dask scheduler)")
         return args.fn(args)
-    except ClaimError as e:
+    except (ClaimError, UsageError) as e:
         print(f"kanguri: {e}", file=sys.stderr)
         return 2
 

@@ -57,13 +57,19 @@ class Comparison:
     control_before: str | None
     control_after: str | None
     moved: list[str] = field(default_factory=list)  # one line per value that left its frozen interval
-    note: str = ""
+    note: str = ""  # no frozen record, or a corrupt one: nothing to compare with, so not verified
+    error: str | None = None  # why the re-run failed
 
     @property
     def verdict_changed(self) -> bool:
         return self.verdict_before is not None and (
             self.verdict_before != self.verdict_after or self.control_before != self.control_after
         )
+
+    @property
+    def passed(self) -> bool:
+        """Verified: the claim ran, a frozen record was there to compare with, and its verdicts held."""
+        return self.error is None and not self.note and not self.verdict_changed
 
 
 def _verdicts(record: dict) -> tuple[str, str | None]:
@@ -93,19 +99,22 @@ def moved_values(before: dict, after: dict, rel: float = 1e-9) -> list[str]:
     return lines
 
 
-def verify(profile: str = "site") -> list[Comparison]:
-    """Re-run every claim at ``profile`` (ignoring the cache) and compare with its frozen record."""
+def verify(profile: str = "site", claims: list[str] | None = None) -> list[Comparison]:
+    """Re-run every claim (or ``claims``) at ``profile``, ignoring the cache, and compare with its frozen record."""
     out = []
-    for cid in registry.implemented():
+    for cid in registry.implemented() if claims is None else claims:
         before = cache.load_frozen(cid, profile)
         after = runner.run(cid, profile, force=True)
         v_after, c_after = _verdicts(after)
+        error = None if after.get("status") == "ok" else str(after.get("error"))
         if before is None:
-            out.append(Comparison(cid, None, v_after, None, c_after, note="no frozen record"))
+            corrupt = cache.frozen_dir(
+                cid, profile
+            ).exists()  # there, but unreadable or failing its checksums
+            note = "the frozen record is corrupt" if corrupt else "no frozen record"
+            out.append(Comparison(cid, None, v_after, None, c_after, note=note, error=error))
             continue
         v_before, c_before = _verdicts(before)
-        moved = (
-            moved_values(before, after) if after.get("status") == "ok" else [f"failed: {after.get('error')}"]
-        )
-        out.append(Comparison(cid, v_before, v_after, c_before, c_after, moved))
+        moved = moved_values(before, after) if error is None else []
+        out.append(Comparison(cid, v_before, v_after, c_before, c_after, moved, error=error))
     return out

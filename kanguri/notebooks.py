@@ -13,12 +13,17 @@ import hashlib
 import json
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from kanguri import cache, registry
+from kanguri.markup import esc
 from kanguri.notebook import profile_name
-from kanguri.paths import cache_dir, root
-from kanguri.text import L, Lang
+from kanguri.paths import PACKAGE_DIR, cache_dir, root
+from kanguri.text import LANGS, L, Lang
 
 TEXT = {
     "intro": L(
@@ -51,7 +56,8 @@ TEXT = {
 def script(claim_id: str, lang: Lang) -> str:
     """The sphinx-gallery-style script of one claim's walkthrough, in one language."""
     claim = registry.load(claim_id)
-    title, statement = claim.title(lang), claim.statement(lang)
+    # escaped (kanguri.markup): a title or statement is shown as written, never read as Markdown or HTML
+    title, statement = esc(claim.title(lang)), esc(claim.statement(lang))
     intro = TEXT["intro"](lang).format(title=title) + "\n\n" + TEXT["claim"](lang).format(statement=statement)
     parts = [f'"""\n# {title}\n\n{intro}\n"""\n', "from kanguri.notebook import run, show\n"]
     if claim.kind == "opinion":
@@ -90,9 +96,10 @@ def to_notebook(script_path: Path) -> dict:
 
 
 def _key(claim_id: str, text: str) -> str:
-    """Changes when the script or a record it shows would change."""
+    """Changes when the script, a record it shows, or the way ``show`` draws them would change."""
     claim = registry.load(claim_id)
     h = hashlib.sha256(text.encode())
+    h.update((PACKAGE_DIR / "notebook.py").read_bytes())
     if claim.kind != "opinion":
         seed = claim.config("quick").seed
         for profile in ("quick", profile_name("quick", {"seed": seed + 1})):
@@ -102,35 +109,100 @@ def _key(claim_id: str, text: str) -> str:
 
 def build(claim_id: str, lang: Lang, out: Path) -> tuple[Path, Path]:
     """Write ``out/<id>.<lang>.py`` and the executed ``out/<id>.<lang>.ipynb`` (from the cache when the key
-    matches); a file already identical is left alone, so ``mkdocs serve`` does not rebuild for nothing."""
+    matches); a file already identical is left alone, so ``mkdocs serve`` does not rebuild for nothing.
+
+    When the notebook cannot be made, both files go and the error is raised: the last build's notebook must
+    not be served as this one's."""
+    written = (out / f"{claim_id}.{lang}.py", out / f"{claim_id}.{lang}.ipynb")
+    try:
+        text = script(claim_id, lang)
+        source = _executed(claim_id, lang, text)
+        out.mkdir(parents=True, exist_ok=True)
+        _write_if_changed(written[0], text.encode())
+        _write_if_changed(written[1], source.read_bytes())
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _executed(claim_id: str, lang: Lang, text: str) -> Path:
+    """The executed notebook of ``text``: cached, frozen, or executed now and cached.
+
+    The other language's notebook, when it is not cached either, runs right after it in the same kernel: its
+    runs are then cache hits, so the second language costs its display, not another kernel start."""
+    cached = _cached(claim_id, lang, text)
+    if (found := _available(cached)) is not None:
+        return found
+    others = [(other, script(claim_id, other)) for other in LANGS if other != lang]
+    with kernel() as km:
+        _execute_into(cached, _notebook(claim_id, lang, text), km)
+        for other, other_text in others:
+            if _available(later := _cached(claim_id, other, other_text)) is None:
+                # a failure here is not this notebook's: that language's own build() runs it again and says so
+                with suppress(Exception):
+                    _execute_into(later, _notebook(claim_id, other, other_text), km)
+    return cached
+
+
+def _cached(claim_id: str, lang: Lang, text: str) -> Path:
+    return cache_dir() / "notebooks" / f"{claim_id}.{lang}.{_key(claim_id, text)}.ipynb"
+
+
+def _available(cached: Path) -> Path | None:
+    frozen = root() / "results" / "notebooks" / cached.name
+    return cached if cached.is_file() else frozen if frozen.is_file() else None
+
+
+def _notebook(claim_id: str, lang: Lang, text: str) -> Any:
     import nbformat
+
+    with tempfile.TemporaryDirectory() as tmp:
+        py = Path(tmp) / f"{claim_id.replace('-', '_')}_{lang}.py"
+        py.write_text(text, encoding="utf-8")
+        return nbformat.reads(json.dumps(to_notebook(py)), as_version=4)  # joins the lines of each cell
+
+
+def _execute_into(cached: Path, nb: Any, km: Any) -> None:
+    import nbformat
+
+    execute(nb, km)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    staged = cached.with_suffix(f".{uuid.uuid4().hex}.tmp")  # one per build: two builds may race here
+    nbformat.write(nb, staged)
+    staged.rename(cached)  # atomic: a crash leaves no half-written notebook
+
+
+@contextmanager
+def kernel() -> Iterator[Any]:
+    """A Python kernel for this build, shut down afterwards (nbclient leaves a kernel it was handed running).
+
+    It talks over local sockets (ipc: no network) in a private temporary folder: two builds at once never
+    share one, and none is left in the project."""
     from jupyter_client.manager import KernelManager
+
+    with tempfile.TemporaryDirectory(prefix="kanguri-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        try:
+            yield km
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+
+
+def execute(nb: Any, km: Any) -> None:
+    """Run every cell of ``nb`` top to bottom on the kernel of ``km``, in the project root. Cells are numbered
+    from 1, as in a kernel of their own, even when a notebook ran before on the same kernel."""
     from nbclient import NotebookClient
 
-    text = script(claim_id, lang)
-    key = _key(claim_id, text)
-    cached = cache_dir() / "notebooks" / f"{claim_id}.{lang}.{key}.ipynb"
-    frozen = root() / "results" / "notebooks" / cached.name
-    source = cached if cached.is_file() else frozen if frozen.is_file() else None
-    if source is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            py = Path(tmp) / f"{claim_id.replace('-', '_')}_{lang}.py"
-            py.write_text(text, encoding="utf-8")
-            nb = nbformat.reads(json.dumps(to_notebook(py)), as_version=4)  # joins the lines of each cell
-        km = KernelManager(
-            kernel_name="python3", transport="ipc"
-        )  # local sockets: no network, no TCP warning
-        NotebookClient(nb, km=km, timeout=1800, resources={"metadata": {"path": str(root())}}).execute()
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        staged = cached.with_suffix(".tmp")
-        nbformat.write(nb, staged)
-        staged.rename(cached)  # atomic: a crash leaves no half-written notebook
-        source = cached
-    out.mkdir(parents=True, exist_ok=True)
-    written = (out / f"{claim_id}.{lang}.py", out / f"{claim_id}.{lang}.ipynb")
-    _write_if_changed(written[0], text.encode())
-    _write_if_changed(written[1], source.read_bytes())
-    return written
+    NotebookClient(nb, km=km, timeout=1800, resources={"metadata": {"path": str(root())}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for n, cell in enumerate(code, start=1):
+        cell.execution_count = n
+        for out in cell.get("outputs", []):
+            if "execution_count" in out:
+                out["execution_count"] = n
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

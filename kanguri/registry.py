@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import json
+import re
 import sys
 import traceback
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ from kanguri.text import L
 if TYPE_CHECKING:
     from kanguri.claim import Claim
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the same pattern as Claim.id
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -30,6 +34,7 @@ class Entry:
     title: L  # short: the nav, the page heading, the index
     summary: L  # the claim in one sentence
     implemented: bool
+    keywords: L | None = None  # a word of the claim a reader might search for (the browser tests search it)
 
 
 @cache
@@ -39,11 +44,20 @@ def catalogue() -> tuple[dict[str, L], tuple[Entry, ...]]:
     sections = {k: L(**v) for k, v in raw["sections"].items()}
     entries = []
     for item in raw["claims"]:
+        if not isinstance(item.get("id"), str) or not SLUG.fullmatch(item["id"]):
+            # the id names files and URLs: `../../evil` or `Bad Id` would write outside the project or not import
+            raise ClaimError(
+                f"catalogue: claim id {json.dumps(item.get('id'))} is not a slug "
+                "(lowercase letters and digits in words joined by single hyphens, such as `brain-20-watts`)"
+            )
         if item["section"] not in sections:
             raise ClaimError(f"catalogue: claim {item['id']}: unknown section {item['section']!r}")
         implemented = (claims_dir() / f"{module_name(item['id'])}.py").exists()
         title, summary = L(**item["title"]), L(**item["claim"])
-        entries.append(Entry(item["id"], item["section"], item["kind"], title, summary, implemented))
+        keywords = L(**item["keywords"]) if item.get("keywords") else None
+        entries.append(
+            Entry(item["id"], item["section"], item["kind"], title, summary, implemented, keywords)
+        )
     return sections, tuple(entries)
 
 

@@ -10,7 +10,7 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kanguri.text import L
 
@@ -43,6 +43,19 @@ class Value(_Plain):
     grouping: bool = True  # thousands separators; False for a year
 
     _finite = field_validator("value", "lo", "hi", mode="before")(_finite_or_none)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nan(cls, data: Any) -> Any:
+        """NaN or infinity is a failed measurement, not a number to show: say which value, not "2 errors"."""
+        if isinstance(data, dict):
+            for name in ("value", "lo", "hi"):
+                x = data.get(name)
+                if isinstance(x, float | np.floating) and not math.isfinite(x):
+                    label = data.get("label")
+                    label = label.get("en") if isinstance(label, dict) else getattr(label, "en", label)
+                    raise ValueError(f"value {label!r}: {name} is {float(x)}, not a finite number")
+        return data
 
     @classmethod
     def of(

@@ -75,17 +75,15 @@ class Check(Generic[E]):
 
     def __post_init__(self) -> None:
         for text in (self.yes, self.no):
-            if placeholders(text.ja) != placeholders(text.en):
-                raise ValueError(
-                    f"ja and en use different placeholders: {sorted(placeholders(text.ja))} "
-                    f"vs {sorted(placeholders(text.en))} in {text.en!r}"
-                )
+            fields = {lang: sorted(placeholders(t)) for lang, t in text.texts().items()}
+            if len({tuple(f) for f in fields.values()}) > 1:
+                raise ValueError(f"languages use different placeholders: {fields} in {text.en!r}")
 
     def evaluate(self, evidence: E) -> tuple[bool, L, Facts]:
         facts = self.facts(evidence)
         held = bool(self.holds(facts))
         text = self.yes if held else self.no
-        filled = L(ja=typeset(text.ja.format(**facts)), en=typeset(text.en.format(**facts)))
+        filled = text.map(lambda t: typeset(t.format(**facts)))
         return held, filled, facts
 
 

@@ -29,6 +29,7 @@ def run(claim_id: str, profile: str, *, force: bool = False, progress: bool = Fa
     A failure (exception, crash, timeout, malformed definition) comes back as a record with
     ``status == "failed"`` and is not cached, so the next build tries again.
     """
+    cache.sweep_staging_once()  # what a killed build left half-written
     try:
         claim = registry.load(claim_id)
         config = None if claim.kind == "opinion" else claim.config(profile)  # an opinion runs nothing
@@ -38,14 +39,26 @@ def run(claim_id: str, profile: str, *, force: bool = False, progress: bool = Fa
     if not force and (hit := cache.load(claim_id, profile, record_key)) is not None:
         hit["cached"] = True
         return hit
-    with cache.claimed(claim_id, profile):
-        if not force and (hit := cache.load(claim_id, profile, record_key)) is not None:
-            hit["cached"] = True  # another process computed it while this one waited
-            return hit
-        if not force and (frozen_record := cache.load_frozen(claim_id, profile, record_key)) is not None:
-            entry = cache.adopt(Path(frozen_record["dir"]), claim_id, profile, record_key)
-            return frozen_record | {"dir": str(entry), "cached": True}
-        return _compute(claim, claim_id, profile, record_key, progress)
+    try:
+        with cache.claimed(claim_id, profile):
+            if not force and (hit := cache.load(claim_id, profile, record_key)) is not None:
+                hit["cached"] = True  # another process computed it while this one waited
+                return hit
+            if not force and (frozen_record := cache.load_frozen(claim_id, profile, record_key)) is not None:
+                entry = cache.adopt(Path(frozen_record["dir"]), claim_id, profile, record_key)
+                return frozen_record | {"dir": str(entry), "cached": True}
+            return _compute(claim, claim_id, profile, record_key, progress)
+    except cache.NotWritable as e:
+        return _read_only(claim_id, profile, record_key, force, e)
+
+
+def _read_only(claim_id: str, profile: str, record_key: str, force: bool, error: OSError) -> dict:
+    """A read-only cache still serves the frozen records; only a claim that must compute fails, saying why."""
+    if not force and (frozen_record := cache.load_frozen(claim_id, profile, record_key)) is not None:
+        return frozen_record | {"dir": str(cache.serve_frozen(Path(frozen_record["dir"]))), "cached": True}
+    return failed_record(
+        claim_id, profile, f"{error}; claim {claim_id} has no frozen record to serve", key=record_key
+    )
 
 
 def _compute(claim: Claim, claim_id: str, profile: str, record_key: str, progress: bool) -> dict:
@@ -58,6 +71,7 @@ def _compute(claim: Claim, claim_id: str, profile: str, record_key: str, progres
         | os.environ
         | {"KANGURI_PROGRESS": "1" if progress else "0", "PYTHONHASHSEED": "0"}
     )
+    env["KANGURI_PARENT_PID"] = str(os.getpid())  # the worker exits when this process dies (kill -9)
     cmd = [sys.executable, "-m", "kanguri.worker", claim_id, profile, str(staged)]
     t0 = time.perf_counter()
     try:
@@ -75,20 +89,39 @@ def _compute(claim: Claim, claim_id: str, profile: str, record_key: str, progres
         return failed_record(claim_id, profile, f"timed out after {timeout} s", key=record_key)
     wall = time.perf_counter() - t0
     try:
+        if not (staged / "record.json").is_file():  # a regular file: a device (/dev/full) would read forever
+            raise OSError("no record")
         record = json.loads((staged / "record.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         shutil.rmtree(staged, ignore_errors=True)
         tail = (proc.stderr or "")[-2000:]
-        return failed_record(claim_id, profile, f"worker exited with code {proc.returncode}", traceback=tail)
+        error = f"worker exited with code {proc.returncode}"
+        if last := _last_line(tail):
+            error += f": {last}"
+        return failed_record(claim_id, profile, error, traceback=tail)
     record |= {"key": record_key, "wall_seconds": wall, "origin": "computed"}
     if proc.returncode != 0 or record.get("status") != "ok":
         shutil.rmtree(staged, ignore_errors=True)
         record["status"] = "failed"
         return record
-    (staged / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-    record["dir"] = str(cache.commit(staged, claim_id, profile, record_key))
+    try:
+        (staged / "record.json").write_text(
+            json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        record["dir"] = str(cache.commit(staged, claim_id, profile, record_key))
+    except OSError as e:  # a full disk: say so, not a traceback from deep inside the build
+        shutil.rmtree(staged, ignore_errors=True)
+        return failed_record(
+            claim_id, profile, f"cannot write the record into the cache {cache.cache_dir()}: {e}"
+        )
     record["cached"] = False
     return record
+
+
+def _last_line(stderr: str) -> str:
+    """The last line the worker wrote: the exception, or why it could not write its record."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    return lines[-1] if lines else ""
 
 
 def verdict_holds(claim_id: str, record: dict) -> bool:

@@ -16,12 +16,13 @@ the inputs whose citation is unverified), and a check that rests on any of them 
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kanguri.rule import Check, Verdict, graded
 from kanguri.text import L
@@ -39,8 +40,20 @@ class Citation(_Strict):
     url: str = Field(pattern=r"^https?://")
     verified: bool = True  # false: could not be checked; shown as unverified, decides nothing alone
 
+    @field_validator("checked")
+    @classmethod
+    def _not_in_the_future(cls, checked: datetime.date) -> datetime.date:
+        today = datetime.date.today()  # the build date
+        if checked > today:
+            raise ValueError(f"{checked} is after today ({today}): a source cannot have been checked yet")
+        return checked
+
 
 Number = float | datetime.date
+
+
+def _show(v: CitedValue) -> str:
+    return str(v.value) if v.value is not None else f"{v.low}–{v.high}"
 
 
 def _number(x: Number) -> float:
@@ -56,6 +69,13 @@ class CitedValue(_Strict):
     low: Number | None = None
     high: Number | None = None
     citation: Citation
+
+    @field_validator("value", "low", "high")
+    @classmethod
+    def _finite(cls, x: Number | None) -> Number | None:
+        if isinstance(x, float) and not math.isfinite(x):  # YAML's .nan and .inf
+            raise ValueError(f"{x} is not a finite number")
+        return x
 
     @model_validator(mode="after")
     def _point_or_range(self) -> CitedValue:
@@ -90,6 +110,18 @@ class Sources(_Strict):
     values: dict[str, CitedValue] = {}
     evidence: list[Evidence] = []
 
+    @model_validator(mode="after")
+    def _pairs_in_order(self) -> Sources:
+        """``<x>_low`` and ``<x>_high``, cited as two values, bound one range: the low may not be above the high."""
+        for name, low in self.values.items():
+            high = self.values.get(name.removesuffix("_low") + "_high") if name.endswith("_low") else None
+            if high is not None and low.range[0] > high.range[0]:
+                raise ValueError(
+                    f"values.{name} {_show(low)} is above values.{name[:-4]}_high {_show(high)}: "
+                    "together they bound one range"
+                )
+        return self
+
     def ranges(self) -> dict[str, tuple[float, float]]:
         """Plain data for the claim's arithmetic: every cited value as a ``(low, high)`` pair."""
         return {name: v.range for name, v in self.values.items()}
@@ -107,9 +139,10 @@ def load_sources(claim_id: str, path: Path) -> Sources:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return Sources.model_validate(raw)
     except ValidationError as e:
+        where = [".".join(map(str, err["loc"])) + ": " if err["loc"] else "" for err in e.errors()]
         lines = [
-            f"claim {claim_id}: {path.name}: {'.'.join(map(str, err['loc']))}: {err['msg']}"
-            for err in e.errors()
+            f"claim {claim_id}: {path.name}: {w}{err['msg']}"
+            for w, err in zip(where, e.errors(), strict=True)
         ]
         raise ValueError("\n".join(lines)) from None
     except yaml.YAMLError as e:

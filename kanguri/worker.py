@@ -12,20 +12,25 @@ import dataclasses
 import datetime
 import inspect
 import json
+import multiprocessing
+import os
 import random
 import resource
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from kanguri import figures, progress, provenance, registry
 from kanguri.claim import Claim, checked_report, evidence_of
+from kanguri.errors import ClaimError
 from kanguri.paths import data_dir
-from kanguri.report import Report
+from kanguri.report import Figure, Report
 from kanguri.rule import Decision
 from kanguri.text import LANGS
 
@@ -87,6 +92,45 @@ def _opinion(claim: Claim) -> dict:
     }
 
 
+def _report(claim_id: str, claim: Claim, result: Any) -> Report:
+    """The claim's report; a malformed value, table or figure is named with the claim, in one sentence."""
+    assert claim.report is not None
+    try:
+        return claim.report(result)
+    except ValidationError as e:
+        what = [
+            (f"{e.title} {'.'.join(map(str, err['loc']))}: " if err["loc"] else "")
+            + err["msg"].removeprefix("Value error, ")
+            for err in e.errors()
+        ]
+        raise ClaimError(f"claim {claim_id}: report " + "; ".join(what)) from e
+
+
+def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """Exit, with the trial processes this worker started, as soon as ``parent`` (the runner) is gone.
+
+    After ``kill -9`` of the command nobody would read the record, yet the worker would run to its end; a
+    watching thread (not a signal: a long torch or numpy call would delay a handler) stops it instead.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        for child in multiprocessing.active_children():  # the local pool's trial processes
+            child.kill()
+        os._exit(70)
+
+    threading.Thread(target=watch, name="kanguri-exit-with-parent", daemon=True).start()
+
+
+def figure_languages(fig: Figure) -> list[str]:
+    """Japanese, English, and any further language every text of the figure is written in (a claim whose
+    catalogue adds ``<module>.<lang>.yml`` gets its figures drawn in that language too)."""
+    texts = [fig.title, fig.caption, fig.xlabel, fig.ylabel, *(s.label for s in fig.series)]
+    common = set.intersection(*(set(t.texts()) for t in texts))
+    return [*LANGS, *sorted(common - set(LANGS))]
+
+
 def run(claim_id: str, profile: str, out: Path) -> dict:
     claim = registry.load(claim_id)
     if claim.kind == "opinion":
@@ -99,11 +143,11 @@ def run(claim_id: str, profile: str, out: Path) -> dict:
     seconds = time.perf_counter() - t0
     evidence = evidence_of(claim_id, result)
     decision, control = claim.rule.decide(evidence), claim.control.decide(evidence)
-    report = checked_report(claim_id, claim.report(result), claim.headline)
+    report = checked_report(claim_id, _report(claim_id, claim, result), claim.headline)
     figure_files: dict[str, dict[str, str]] = {}
     for name, fig in report.figures.items():
         figure_files[name] = {}
-        for lang in LANGS:
+        for lang in figure_languages(fig):
             path = out / f"{name}.{lang}.svg"
             figures.render(fig, lang, path)
             figure_files[name][lang] = path.name
@@ -122,6 +166,7 @@ def run(claim_id: str, profile: str, out: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     claim_id, profile, out = argv[0], argv[1], Path(argv[2])
+    exit_with_parent(int(os.environ.get("KANGURI_PARENT_PID") or os.getppid()))
     record: dict[str, Any] = {"claim": claim_id, "profile": profile}
     try:
         record |= run(claim_id, profile, out)
@@ -136,9 +181,13 @@ def main(argv: list[str]) -> int:
     record["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     record["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     record["provenance"] = provenance.snapshot()
-    (out / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     if code:
         print(record["traceback"], file=sys.stderr)
+    try:
+        (out / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as e:  # a full disk (ENOSPC): the runner shows this last line as the cause
+        print(f"cannot write the record {out / 'record.json'}: {e.strerror or e}", file=sys.stderr)
+        return 3
     return code
 
 

@@ -1,11 +1,15 @@
-"""Building the real site once per test session (the quick profile keeps it fast)."""
+"""Building the real site once per test session (the quick profile keeps it fast), and rendering a page's
+Markdown the way the site does, without building it."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
+
+import markdown
 
 from kanguri.paths import PACKAGE_DIR
 
@@ -17,3 +21,17 @@ def mkdocs_build(project: Path, site_dir: Path, *, strict: bool = True, env: dic
 
 
 REPO = PACKAGE_DIR.parent
+
+
+@cache
+def _markdown_config() -> tuple[list, dict]:
+    from mkdocs.config import load_config
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    return list(config.markdown_extensions), dict(config.mdx_configs)
+
+
+def markdown_html(text: str) -> str:
+    """Markdown to HTML with the site's extensions and their settings, as mkdocs would convert a page."""
+    extensions, configs = _markdown_config()
+    return markdown.markdown(text, extensions=extensions, extension_configs=configs)

@@ -1,7 +1,9 @@
 """Both languages, always: every page, catalogue entry and fixed phrase exists in Japanese and English."""
 
-from kanguri import registry, render
-from kanguri.paths import docs_dir
+import re
+
+from kanguri import phrases, registry
+from kanguri.paths import PACKAGE_DIR, docs_dir
 
 
 def test_every_page_has_its_twin():
@@ -25,12 +27,40 @@ def test_japanese_pages_are_japanese_and_english_pages_are_not():
 
 def test_catalogue_and_labels_are_complete():
     sections, entries = registry.catalogue()
-    assert len(entries) == 18 and len({e.id for e in entries}) == 18
+    assert entries and len({e.id for e in entries}) == len(entries)
     for e in entries:
         assert e.title.ja and e.title.en and e.summary.ja and e.summary.en and e.section in sections
         assert len(e.title.en) <= 40 and len(e.title.ja) <= 20, (
             f"{e.id}: titles are short; the claim is the sentence"
         )
-    for table in (render.VERDICT_LABEL, render.KIND_LABEL, render.T):
-        for label in table.values():
-            assert label.ja.strip() and label.en.strip()
+        if e.keywords is not None:
+            assert e.keywords.ja.strip() and e.keywords.en.strip(), e.id
+
+
+def test_the_sites_words_exist_in_every_language():
+    """The site's catalogue and the interval methods: every key in every language, with the same placeholders;
+    every verdict and kind has its label."""
+    for catalogue in (phrases.site(), phrases.methods()):
+        assert list(catalogue.problems()) == []
+    for v in phrases.VERDICTS:
+        assert phrases.verdict_label(v).ja.strip() and phrases.verdict_label(v).en.strip()
+    for k in phrases.KINDS:
+        assert phrases.kind_label(k).ja.strip() and phrases.kind_label(k).en.strip()
+
+
+def test_every_key_of_the_sites_catalogue_is_used():
+    """A key is used when the engine names it whole (``"heading.method"``), or names its group in an f-string
+    (``f"column.{k}"``) and its last part as a string (``"wall"``)."""
+    source = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in [*(PACKAGE_DIR).glob("*.py"), *(PACKAGE_DIR / "templates").glob("*.j2")]
+    )
+    dynamic = set(re.findall(r'f"([a-z_]+)\.\{', source))
+    unused = []
+    for key in sorted(phrases.site().keys()):
+        group, _, last = key.rpartition(".")
+        named = f'"{key}"' in source or f"'{key}'" in source
+        by_group = group in dynamic and (f'"{last}"' in source or group in ("verdict", "kind"))
+        if not (named or by_group):
+            unused.append(key)
+    assert unused == []

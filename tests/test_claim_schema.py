@@ -83,7 +83,7 @@ def test_messages_need_the_same_placeholders(toy_project):
     _break(toy_project, 'en="The mean {mean:.3f} is within', 'en="The mean {average:.3f} is within')
     msg = _error()
     assert (
-        msg.startswith("claim toy-mean: ja and en use different placeholders") and "toy_mean.py, line" in msg
+        msg.startswith("claim toy-mean: languages use different placeholders") and "toy_mean.py, line" in msg
     )
 
 

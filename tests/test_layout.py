@@ -4,8 +4,9 @@ import ast
 
 import yaml
 
-from kanguri import registry
+from kanguri import nav, registry
 from kanguri.paths import experiments_dir, module_name, root
+from tests import toy
 
 
 def test_experiments_never_import_the_engine():
@@ -26,22 +27,54 @@ def test_each_experiment_is_named_after_its_claim():
             assert claim.experiment.__module__ == f"experiments.{module_name(cid)}", cid
 
 
-def test_every_implemented_claim_is_in_the_nav_without_a_title():
-    def leaves(items):
-        for item in items:
-            if isinstance(item, dict):
-                for value in item.values():
-                    yield from leaves(value) if isinstance(value, list) else [(True, value)]
-            else:
-                yield (False, item)
+def _leaves(items):
+    """(titled, page) for every page of a nav."""
+    for item in items:
+        if isinstance(item, dict):
+            for value in item.values():
+                yield from _leaves(value) if isinstance(value, list) else [(True, value)]
+        else:
+            yield (False, item)
 
+
+def _configured_nav() -> list:
     config = (root() / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = yaml.safe_load("nav:" + config.split("\nnav:", 1)[1])  # the nav alone: the rest has custom tags
-    entries = dict((page, titled) for titled, page in leaves(nav["nav"]))
-    for cid in registry.implemented():
-        page = f"claims/{cid}.md"
-        assert page in entries, f"{page} is not in the nav (kanguri new adds it)"
-        assert not entries[page], f"{page} has a title in the nav; titles come from claims/catalogue.yml"
+    return yaml.safe_load("nav:" + config.split("\nnav:", 1)[1])[
+        "nav"
+    ]  # the nav alone: the rest has custom tags
+
+
+def test_every_implemented_claim_is_in_the_nav_once_by_section_without_a_title():
+    """mkdocs.yml names no claim page (one list to keep: the catalogue); the plugin's nav has each implemented
+    claim once, after the claims index, section by section, each without a title (it comes from the catalogue)."""
+    configured = [page for _, page in _leaves(_configured_nav())]
+    assert not [p for p in configured if p.startswith("claims/") and p != nav.CLAIMS_INDEX]
+    built = list(_leaves(nav.with_claim_pages(_configured_nav())))
+    pages = [page for _, page in built]
+    claims = [p for p in pages if p.startswith("claims/") and p != nav.CLAIMS_INDEX]
+    assert claims == [f"claims/{cid}.md" for cid in registry.implemented()]  # the catalogue lists by section
+    assert pages.index(nav.CLAIMS_INDEX) + 1 == pages.index(claims[0])
+    assert not any(titled for titled, page in built if page in claims)
+    assert nav.with_claim_pages(nav.with_claim_pages(_configured_nav())) == nav.with_claim_pages(
+        _configured_nav()
+    )
+
+
+def test_a_claim_appended_to_the_catalogue_goes_into_its_section(toy_project):
+    """A new claim is listed with its own section, wherever it sits in the catalogue's list."""
+    catalogue = toy_project / "claims" / "catalogue.yml"
+    text = catalogue.read_text(encoding="utf-8").replace(
+        "sections:\n", "sections:\n  brain: {ja: 脳, en: Brain}\n", 1
+    )
+    text += (
+        "  - {id: toy-late, section: brain, kind: experiment, title: {ja: 遅い, en: Late},\n"
+        "     claim: {ja: 後から来た主張, en: A late claim}}\n"
+    )
+    catalogue.write_text(text, encoding="utf-8")
+    toy.write_claim(toy_project, "toy-late")
+    registry.refresh()
+    built = [page for _, page in _leaves(nav.with_claim_pages(["index.md", {"Claims": [nav.CLAIMS_INDEX]}]))]
+    assert built == ["index.md", nav.CLAIMS_INDEX, "claims/toy-late.md", "claims/toy-mean.md"]
 
 
 def test_every_torch_experiment_chooses_cuda_when_present():

@@ -43,8 +43,10 @@ def test_every_notebook_runs_top_to_bottom(cid, tmp_path):
         assert f"**{VERDICT_LABEL[verdict](lang)}**" in text, f"{cid}.{lang}: the verdict is shown"
         if registry.load(cid).kind != "opinion":
             assert "quick+seed=" in text, f"{cid}.{lang}: the second run changes the seed"
-            svgs = sum("image/svg+xml" in o.get("data", {}) for o in outputs)
+            html = ["".join(o.get("data", {}).get("text/html", "")) for o in outputs]
+            svgs = sum('<svg role="img"' in h and "currentColor" in h for h in html)  # inline: dark mode too
             assert svgs == 2 * len(run(cid)["figures"]), f"{cid}.{lang}: every figure, twice"
+            assert not any("image/svg+xml" in o.get("data", {}) for o in outputs), "no figure as an image"
         assert re.search(r"^from kanguri\.notebook import run, show$", script.read_text(), re.M)
 
 

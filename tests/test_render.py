@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from kanguri import render, runner
+from kanguri import phrases, registry, render, runner
 from kanguri.report import Value
 from kanguri.text import L, Lang
+from tests import toy
 
 
 @pytest.mark.parametrize(
@@ -158,7 +159,8 @@ def test_constants_are_shown_as_written(x, text):
 
 
 def test_every_interval_method_is_translated():
-    """Methods are named in the experiments; render.METHOD must have each one in both languages."""
+    """Methods are named in the experiments; experiments/common/methods.<lang>.yml has each one in every
+    language, and the page shows it in its own."""
     import ast
 
     from kanguri.paths import experiments_dir
@@ -182,7 +184,11 @@ def test_every_interval_method_is_translated():
                     )
                 ):
                     named.add(text)
-    assert named and named <= set(render.METHOD), sorted(named - set(render.METHOD))
+    methods = phrases.methods()
+    assert named and named <= methods.keys(), sorted(named - methods.keys())
+    assert list(methods.problems()) == []
+    assert phrases.method_name("t-interval over seeds", "ja") == "シード間の t 区間"
+    assert phrases.method_name("a method no catalogue has", "ja") == "a method no catalogue has"
 
 
 def test_result_fields_let_words_follow_the_record(toy_project):
@@ -194,3 +200,74 @@ def test_result_fields_let_words_follow_the_record(toy_project):
     assert "spread" in page
     with pytest.raises(KeyError, match=r"the result has no field 'evidence\.median'"):
         render.render_page("{% block result %}{{ result('evidence.median') }}{% endblock %}", ctx)
+
+
+HOME = "{{ verdict_tally() }}\n\n{{ scorecard() }}\n\n{{ section_claims('quantum') }}\n\n- {{ claim_line('toy-other') }}\n"
+BLOCKS = "{% block method %}n = {{ param('samples') }}, k = {{ threshold('sems') }}{% endblock %}"
+BLOCKS += "{% block result %}{{ value('mean') }} {{ figure('fig') }}{% endblock %}"
+
+
+def _failed_claim_everywhere(records: dict, error: str) -> None:
+    """toy-other failed: its page, its tile, its index row and its home-page line say so with its error, and
+    toy-mean's pages are untouched."""
+    for lang, word in (("ja", "実行失敗"), ("en", "Run failed")):
+        page = render.render_page(
+            BLOCKS, render.page_context(f"claims/toy-other.{lang}.md", lang, records, "")
+        )
+        assert word in page and error in page
+        assert "{%" not in page and "{{" not in page and "n = " not in page  # the blocks' prose is not shown
+        home = render.render_page(HOME, render.page_context(f"index.{lang}.md", lang, records, ""))
+        tile = re.search(r'<li class="kg-tile kg-failed" title="([^"]*)"', home)
+        assert tile and error in tile[1]
+        assert "kg-badge kg-failed" in home and error in home.split("claims/toy-other.md")[-1]
+        index = render.render_page(
+            "{{ claims_table() }}", render.page_context(f"claims/index.{lang}.md", lang, records, "")
+        )
+        row = re.search(r'<tr data-section="quantum" data-verdict="failed">(.*?)</tr>', index)
+        assert row and error in row[1]
+        ok = render.render_page(BLOCKS, render.page_context(f"claims/toy-mean.{lang}.md", lang, records, ""))
+        assert "kg-badge kg-supported" in ok and "n = 200" in ok
+
+
+def test_a_claim_that_raises_at_import_breaks_only_its_own_page(toy_project):
+    """Issue 27: a module raising at import took down the home page and the index in both languages."""
+    toy.write_claim(toy_project, "toy-other")
+    path = toy_project / "claims" / "toy_other.py"
+    path.write_text('raise RuntimeError("broken at import")\n' + path.read_text())
+    registry.refresh()
+    records = {cid: runner.run(cid, "quick") for cid in registry.implemented()}
+    assert records["toy-other"]["status"] == "failed"
+    _failed_claim_everywhere(records, "broken at import")
+
+
+def test_a_claim_whose_experiment_raises_breaks_only_its_own_page(toy_project):
+    """Issue 27: ``param()`` raised on a failed record, and the page's raw Jinja was published."""
+    toy.write_claim(toy_project, "toy-other", mode="crash")
+    registry.refresh()
+    records = {cid: runner.run(cid, "quick") for cid in registry.implemented()}
+    _failed_claim_everywhere(records, "crashed on purpose")
+
+
+def test_a_page_that_cannot_render_is_published_as_failed_not_as_its_template(toy_project):
+    record = runner.run("toy-mean", "quick")
+    ctx = render.page_context("claims/toy-mean.en.md", "en", {"toy-mean": record}, "claims/toy-mean")
+    with pytest.raises(KeyError):
+        render.render_page("{% block result %}{{ value('median') }}{% endblock %}", ctx)
+    page = render.render_failed_page(ctx, "KeyError: no value named 'median'")
+    assert page.startswith("# The mean\n") and "Run failed" in page and "no value named" in page
+    assert "{%" not in page and "{{" not in page
+    notice = render.render_failed_page(render.page_context("index.en.md", "en", {}, ""), "boom <b>")
+    assert "boom &lt;b&gt;" in notice and "{{" not in notice
+
+
+def test_page_templates_run_sandboxed_and_autoescaped():
+    """A page calls the context's functions and prints plain values; Python's internals are out of reach, and
+    whatever it prints that the engine did not build is escaped (issue 27: one escaping policy)."""
+    from jinja2.exceptions import SecurityError
+
+    ctx = render.PageContext(lang="en", records={}, page_dir="")
+    with pytest.raises(SecurityError):
+        render.render_page("{{ t.__func__.__globals__ }}", ctx)
+    with pytest.raises(SecurityError):
+        render.render_page("{{ ().__class__.__base__.__subclasses__() }}", ctx)
+    assert render.render_page("{{ '<b>*x*</b> ' ~ lang }}", ctx) == "&lt;b&gt;&#42;x&#42;&lt;/b&gt; en"

@@ -67,15 +67,3 @@ def test_scaffolds_build_and_read_not_testable(scaffolded, tmp_path):
     assert "Cited inputs" in sourced and "unverified" in sourced
     opinion = (tmp_path / "site" / "claims" / "toy-planned" / "index.html").read_text(encoding="utf-8")
     assert "支持する事実" in opinion and "反する事実" in opinion
-
-
-def test_new_adds_the_page_to_the_nav(tmp_path):
-    from kanguri import scaffold
-
-    yml = tmp_path / "mkdocs.yml"
-    yml.write_text("nav:\n  - Claims:\n      - claims/index.md\n      - claims/a.md\n  - About: about.md\n")
-    assert scaffold.add_to_nav("b", yml)
-    assert yml.read_text() == (
-        "nav:\n  - Claims:\n      - claims/index.md\n      - claims/a.md\n      - claims/b.md\n  - About: about.md\n"
-    )
-    assert not scaffold.add_to_nav("b", yml)

@@ -63,35 +63,110 @@ def test_planned_claims_are_marked(site):
     assert home.count("kg-badge kg-planned") >= len(planned)
 
 
-@pytest.fixture
-def failing_site(tmp_path, monkeypatch):
+HOME = """# Toy
+
+{{ verdict_tally() }}
+
+{{ scorecard() }}
+
+- {{ claim_line('toy-mean') }}
+- {{ claim_line('toy-other') }}
+- {{ claim_line('toy-scaffold') }}
+"""
+BROKEN = ("toy-other", "toy-scaffold")  # an experiment that raises; a module that raises at import
+HOSTILE_TITLE = '<script>alert("t")</script> 10**15 k*'  # braces: tests/test_escaping.py
+
+
+def _failing_project(tmp_path):
     root = toy.make_project(tmp_path / "project")
     toy.write_claim(root, "toy-other", mode="crash")
+    broken = toy.write_claim(root, "toy-scaffold")
+    broken.write_text('raise RuntimeError("broken at import")\n' + broken.read_text())
+    catalogue = root / "claims" / "catalogue.yml"
+    text = catalogue.read_text(encoding="utf-8").replace(
+        "{ja: 平均, en: The mean}", json.dumps({"ja": HOSTILE_TITLE, "en": HOSTILE_TITLE})
+    )
+    catalogue.write_text(text, encoding="utf-8")
     toy.add_site(root)
-    monkeypatch.setenv("KANGURI_CACHE", str(tmp_path / "cache"))
-    return root, {"KANGURI_ROOT": str(root)}
+    for lang in ("ja", "en"):
+        (root / "docs" / "claims" / f"toy-scaffold.{lang}.md").write_text(toy.PAGE)
+        (root / "docs" / f"index.{lang}.md").write_text(HOME)
+    return root, {"KANGURI_ROOT": str(root), "KANGURI_CACHE": str(tmp_path / "cache")}
 
 
-def test_crashing_claim_fails_only_its_page_and_strict(failing_site, tmp_path):
-    root, env = failing_site
-    lenient = mkdocs_build(root, tmp_path / "site", strict=False, env=env)
-    assert lenient.returncode == 0, lenient.stderr[-3000:]
-    assert "kanguri: claim toy-other failed at profile quick: RuntimeError" in lenient.stderr
-    failed = (tmp_path / "site" / "claims" / "toy-other" / "index.html").read_text(encoding="utf-8")
-    assert "実行失敗" in failed and "crashed on purpose" in failed
-    ok = (tmp_path / "site" / "en" / "claims" / "toy-mean" / "index.html").read_text(encoding="utf-8")
-    assert "kg-supported" in ok
-    index = (tmp_path / "site" / "en" / "claims" / "index.html").read_text(encoding="utf-8")
-    assert "kg-failed" in index and "kg-supported" in index
+@pytest.fixture(scope="module")
+def failing_site(tmp_path_factory):
+    """A toy site with two broken claims and a hostile title, built leniently: (root, env, site, build)."""
+    tmp = tmp_path_factory.mktemp("failing")
+    root, env = _failing_project(tmp)
+    build = mkdocs_build(root, tmp / "site", strict=False, env=env)
+    assert build.returncode == 0, build.stderr[-3000:]
+    return root, env, tmp / "site", build
 
+
+def _page(site, path):
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_broken_claims_fail_only_their_own_pages(failing_site):
+    """Issue 27: a module raising at import took down the home page and the index; an experiment raising lost
+    its own page to raw Jinja. Each shows as failed with its error on its page, its tile and its index row."""
+    _, _, site, _ = failing_site
+    for prefix, word in (("", "実行失敗"), ("en/", "Run failed")):
+        for cid, error in zip(BROKEN, ("crashed on purpose", "broken at import"), strict=True):
+            page = _page(site, f"{prefix}claims/{cid}")
+            assert word in page and error in page, (prefix, cid)
+            home = _page(site, prefix)
+            tile = re.search(
+                rf'<li class="kg-tile kg-failed" title="[^"]*{error}[^"]*"><a href="claims/{cid}/"', home
+            )
+            assert tile, (prefix, cid)
+            index = _page(site, f"{prefix}claims")
+            row = re.search(rf'data-verdict="failed"><td[^>]*><a href="{cid}/">.*?</tr>', index)
+            assert row and error in row[0], (prefix, cid)
+        ok = _page(site, f"{prefix}claims/toy-mean")
+        assert "kg-supported" in ok and 'class="kg-value"' in ok
+    for page in site.rglob("*.html"):
+        text = re.sub(r"<svg.*?</svg>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        assert "{{" not in text and "{%" not in text, page  # never a page's raw template
+
+
+def test_warnings_name_each_broken_claim_once(failing_site):
+    _, _, _, build = failing_site
+    warnings = [line for line in build.stderr.splitlines() if line.startswith("WARNING")]
+    for cid in BROKEN:
+        assert len([w for w in warnings if f"kanguri: claim {cid} " in w]) == 1, warnings
+    assert len(warnings) == len(BROKEN), warnings
+
+
+def test_a_hostile_title_is_text_on_every_page(failing_site):
+    """Issue 27: a catalogue title with <script> reached the claim page, the home page and the nav unescaped."""
+    _, _, site, _ = failing_site
+    pages = list(site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert '<script>alert("t")' not in page.read_text(encoding="utf-8"), page
+    assert "&lt;script&gt;alert" in _page(
+        site, "en/claims/toy-mean"
+    )  # the heading and the nav show it as text
+
+
+def test_strict_fails_naming_each_broken_claim(failing_site, tmp_path):
+    root, env, _, _ = failing_site
     strict = mkdocs_build(root, tmp_path / "strict", strict=True, env=env)
     assert strict.returncode != 0
-    assert "Aborted with 1 warnings in strict mode" in strict.stdout + strict.stderr
+    out = strict.stdout + strict.stderr
+    warnings = [line for line in out.splitlines() if line.startswith("WARNING")]
+    assert f"Aborted with {len(warnings)} warnings in strict mode" in out, out[-3000:]
+    for cid in BROKEN:
+        assert f"kanguri: claim {cid} failed at profile quick" in out
 
 
-def test_expected_failure_is_tolerated_by_strict(failing_site, tmp_path):
-    root, env = failing_site
+def test_expected_failure_is_tolerated_by_strict(tmp_path):
+    root = toy.make_project(tmp_path / "project")
     toy.write_claim(root, "toy-other", mode="crash", xfail=True)
+    toy.add_site(root)
+    env = {"KANGURI_ROOT": str(root), "KANGURI_CACHE": str(tmp_path / "cache")}
     strict = mkdocs_build(root, tmp_path / "site", strict=True, env=env)
     assert strict.returncode == 0, strict.stderr[-3000:]
 
@@ -153,3 +228,22 @@ def test_the_404_page_speaks_both_languages(site):
     html = (site / "404.html").read_text(encoding="utf-8")
     assert 'href="/"' in html and 'href="/en/"' in html
     assert "見つかりませんでした" in html and "does not exist" in html
+
+
+def test_notebook_pages_are_light_and_draw_figures_like_claim_pages(site):
+    """Each notebook page links the one shared notebook stylesheet instead of carrying it (590 KB), and shows
+    its figures as inline SVG in the text colour, titled in its language: no page over 300 KB."""
+    pages = sorted(site.glob("notebooks/*/index.html")) + sorted(site.glob("en/notebooks/*/index.html"))
+    assert len(pages) == 2 * len(registry.implemented())
+    assert (site / "assets" / "stylesheets" / "jupyter.css").stat().st_size > 500_000
+    figure = re.compile(
+        r'<figure class="kg-figure"><svg [^>]*role="img"[^>]*><title[^>]*>(.*?)</title>', re.S
+    )
+    for page in pages:
+        where, html = page.relative_to(site), page.read_text(encoding="utf-8")
+        assert len(html.encode()) < 300_000, f"{where}: {len(html.encode()):,} bytes"
+        assert "assets/stylesheets/jupyter.css" in html and "<img" not in html, where
+        assert html.count("kg-figure") == len(figure.findall(html)), where
+        japanese = where.parts[0] != "en"
+        for title in figure.findall(html):
+            assert bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", title)) == japanese, (where, title)

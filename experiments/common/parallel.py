@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache, partial
@@ -25,12 +27,26 @@ from typing import Any
 from experiments.common.progress import Progress, silent
 
 ENGINES = ("local", "dask", "submitit")
+CONNECT_TIMEOUT_S = 3  # to an existing dask scheduler: an unreachable one fails fast, not after dask's 30 s
 
 
 def _one_thread() -> None:
     import torch
 
     torch.set_num_threads(1)
+
+
+def _trial_process(parent: int) -> None:
+    """A local pool's process: one thread, and gone as soon as the claim's worker that started it is gone
+    (a timeout or ``kill -9`` ends the worker; its idle pool would otherwise wait forever)."""
+    _one_thread()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(70)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _in_one_thread(fn: Callable[[Any], Any], job: Any) -> Any:
@@ -48,7 +64,9 @@ def engine() -> str:
 def _local(fn: Callable[[Any], Any], jobs: Sequence[Any]) -> Iterator[Any]:
     ctx = multiprocessing.get_context("spawn")  # no fork after torch has started its thread pools
     workers = min(os.cpu_count() or 1, len(jobs))
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_one_thread) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_trial_process, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(fn, jobs)
 
 
@@ -59,7 +77,7 @@ def dask_client() -> Any:
 
     address = os.environ.get("KANGURI_SCHEDULER")
     if address:
-        return Client(address)
+        return Client(address, timeout=CONNECT_TIMEOUT_S)
     workers = int(os.environ.get("KANGURI_WORKERS", os.cpu_count() or 1))
     cluster = LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40

@@ -3,6 +3,7 @@ the interval was obtained and how many independent samples it rests on."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,13 @@ class Estimate:
     hi: float
     method: str  # e.g. "t-interval over seeds", "bootstrap over circuits", "exact count"
     n: int  # independent samples (seeds, circuits, repeats) the interval rests on
+
+    def __post_init__(self) -> None:
+        # NaN or infinity would reach the record as null and the page as "nan": a failed measurement, said so
+        for name in ("value", "lo", "hi"):
+            x = getattr(self, name)
+            if not math.isfinite(x):
+                raise ValueError(f"Estimate ({self.method}, n={self.n}): {name} is {x}, not a finite number")
 
 
 def exact(value: float, n: int = 1, method: str = "counted exactly") -> Estimate:

@@ -1,0 +1,485 @@
+"""What a page template may call, for one page in one language: :class:`PageContext`.
+
+A claim page writes its prose and calls ``{{ value("x") }}``, ``{{ figure("y") }}``… where the numbers go; the
+home page and the index call ``{{ scorecard() }}``, ``{{ claims_table() }}``… Every function returns escaped
+text (:mod:`kanguri.markup`), so a claim's strings reach the page exactly as written.
+
+A claim that failed (its module raised at import, its experiment raised, it timed out) is a record with
+``status: failed``. Every function here takes that in its stride: the claim shows as failed, with its error,
+on its own page, in its tile and in its index row, and every other page renders as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import latex2mathml.converter
+from markupsafe import Markup
+
+from kanguri import registry
+from kanguri.fragments import (
+    accelerator,
+    badge,
+    cell,
+    fmt_value,
+    inline_svg,
+    origin,
+    record_verdict,
+    relative,
+    short_error,
+)
+from kanguri.markup import attr, code, esc, join, link, md_table
+from kanguri.numbers import fmt_cited, fmt_exact, fmt_number
+from kanguri.phrases import VERDICTS, kind_label, phrase, verdict_label, words
+from kanguri.report import Report
+
+if TYPE_CHECKING:
+    from kanguri.claim import Claim
+
+
+def _load(claim_id: str) -> Claim | None:
+    """The claim's definition, or None when its module does not import (its record then says why)."""
+    try:
+        return registry.load(claim_id)
+    except Exception:
+        return None
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line.strip() else line for line in text.split("\n"))
+
+
+@dataclass
+class PageContext:
+    """Everything a page template may call, for one language."""
+
+    lang: str
+    records: dict[str, dict]  # claim id -> record (site profile)
+    page_dir: str  # the page's output folder, to make figure links relative
+    claim_id: str | None = None
+    figure_url: Callable[[str, str], str] = field(default=lambda cid, f: f)
+
+    # --- lookups, never raising for a failed claim -------------------------------------------
+    def _id(self) -> str:
+        if self.claim_id is None:
+            raise ValueError("this page is not a claim page; pass a claim id")
+        return self.claim_id
+
+    def _record(self, claim_id: str | None = None) -> dict:
+        cid = claim_id or self._id()
+        return self.records.get(cid) or {"status": "failed", "error": "no record"}
+
+    def _ok(self, claim_id: str | None = None) -> bool:
+        return self._record(claim_id).get("status") == "ok"
+
+    def _report(self, claim_id: str | None = None) -> Report | None:
+        r = self._record(claim_id)
+        return Report.model_validate(r["report"]) if r.get("status") == "ok" else None
+
+    def _claim(self, claim_id: str | None = None) -> Claim | None:
+        return _load(claim_id or self._id())
+
+    def _verdict_of(self, e: registry.Entry) -> str:
+        if not e.implemented:
+            return "planned"
+        record = self.records.get(e.id)
+        return record_verdict(record or {"status": "failed"})
+
+    def failed(self) -> bool:
+        """Whether this claim page's record failed (the page then shows the skeleton only, as failed)."""
+        return not self._ok() or self._claim() is None
+
+    # --- claim pages -------------------------------------------------------------------------
+    def t(self, key: str) -> Markup:
+        """A fixed phrase of the site in the page's language (``kanguri/locales/site.<lang>.yml``)."""
+        return phrase(key, self.lang)
+
+    def title(self) -> Markup:
+        return esc(registry.entry(self._id()).title(self.lang))
+
+    def statement(self) -> Markup:
+        claim = self._claim()
+        text = claim.statement if claim is not None else registry.entry(self._id()).summary
+        return esc(text(self.lang))
+
+    def question(self) -> Markup:
+        claim = self._claim()
+        return esc(claim.question(self.lang)) if claim is not None else Markup()
+
+    def param(self, name: str, of: str | None = None, percent: bool = False) -> Markup:
+        """A parameter of the profile that produced the page's record: ``param("qubits", of="max")``, or
+        ``param("flip", percent=True)`` for a share."""
+        if not self._ok():
+            return esc("—")
+        params = self._record().get("params") or {}
+        if name not in params:
+            raise KeyError(f"claim {self.claim_id}: the experiment's config has no parameter {name!r}")
+        v = params[name]
+        if isinstance(v, list):
+            picked = {"max": max, "min": min, "count": len, None: None}[of]
+            if picked is None:
+                return esc(", ".join(fmt_exact(x, self.lang) for x in v))
+            v = picked(v)
+        if isinstance(v, bool | str):
+            return esc(v)
+        return esc(f"{fmt_exact(100 * v, self.lang)}%" if percent else fmt_exact(v, self.lang))
+
+    def threshold(self, name: str, percent: bool = False, grouping: bool = True) -> Markup:
+        """A constant of the claim's verdict rule, e.g. ``threshold("timing", percent=True)``;
+        ``grouping=False`` for a year."""
+        claim = self._claim()
+        if claim is None:
+            return esc("—")
+        found = claim.thresholds
+        if name not in found:
+            raise KeyError(f"claim {self.claim_id}: no threshold {name!r}; it has {sorted(found)}")
+        x = found[name]
+        return esc(f"{fmt_exact(100 * x, self.lang)}%" if percent else fmt_exact(x, self.lang, grouping))
+
+    def _unverified(self, verified: bool) -> str:
+        return "" if verified else f" ⚠ {words('unverified', self.lang)}"
+
+    def sources(self) -> Markup:
+        """The cited inputs of a sourced claim: value or range as printed, source, locator, quote, date."""
+        claim, lang = self._claim(), self.lang
+        if claim is None or claim.sources is None:
+            return Markup()
+        rows = []
+        for name, v in claim.sources.values.items():
+            c = v.citation
+            printed = (
+                fmt_cited(v.value, lang)
+                if v.value is not None
+                else f"{fmt_cited(v.low, lang)} – {fmt_cited(v.high, lang)}"
+            )
+            unit = f" {v.unit(lang)}" if v.unit else ""
+            rows.append(
+                [
+                    join([v.label(lang), " (", code(name), ")"]),
+                    f"{printed}{unit}{self._unverified(c.verified)}",
+                    link(c.source, c.url),
+                    c.locator,
+                    f"“{c.quote}”",
+                    c.checked.isoformat(),
+                ]
+            )
+        keys = ("value", "range", "source", "locator", "quote", "checked")
+        return md_table([words(f"column.{k}", lang) for k in keys], rows)
+
+    def evidence(self) -> Markup:
+        """An opinion's cited facts, for and against."""
+        claim, lang = self._claim(), self.lang
+        if claim is None or claim.sources is None:
+            return Markup()
+        rows = [
+            [
+                words(f"side.{e.side}", lang),
+                e.fact(lang) + self._unverified(e.citation.verified),
+                join([link(e.citation.source, e.citation.url), ", ", e.citation.locator]),
+                f"“{e.citation.quote}”",
+                e.citation.checked.isoformat(),
+            ]
+            for e in sorted(claim.sources.evidence, key=lambda e: e.side != "for")
+        ]
+        keys = ("side", "fact", "source", "quote", "checked")
+        return md_table([words(f"column.{k}", lang) for k in keys], rows)
+
+    def verdict(self) -> Markup:
+        r, lang = self._record(), self.lang
+        if r.get("status") != "ok":
+            title = words("verdict.failed", lang)
+            error = esc(r.get("error") or "no record")
+            return Markup(
+                f'!!! failure "{esc(title)}"\n    {phrase("decision.failed", lang)}\n\n    <code>{error}</code>\n'
+            )
+        d, c = r["decision"], r["control"]
+        reasons = "\n".join(f"    - {esc(x[lang])}" for x in d["reasons"])
+        kind = {"supported": "success", "partly": "warning", "not-testable": "info"}.get(
+            d["verdict"], "danger"
+        )
+        heading = words("heading.verdict", lang) + words("colon", lang) + verdict_label(d["verdict"])(lang)
+        text = (
+            f'!!! {kind} "{esc(heading)}"\n'
+            f"    {badge(d['verdict'], lang)}\n\n    **{phrase('decision.rule', lang)}**\n\n{reasons}\n"
+        )
+        if c is not None:  # opinions have no control
+            ctl = phrase(
+                "decision.control_ok" if c["verdict"] == "not-supported" else "decision.control_bad", lang
+            )
+            ctl_reasons = "\n".join(f"    - {esc(x[lang])}" for x in c["reasons"])
+            text += (
+                f"\n    **{phrase('decision.control', lang)}**{phrase('colon', lang)}{ctl}\n\n{ctl_reasons}\n"
+            )
+        return Markup(text)
+
+    def value(self, name: str, claim_id: str | None = None) -> Markup:
+        rep = self._report(claim_id)
+        if rep is None:
+            return esc("—")
+        if name not in rep.values:
+            raise KeyError(f"claim {claim_id or self.claim_id}: no value named {name!r}")
+        return fmt_value(rep.values[name], self.lang)
+
+    def result(self, path: str) -> Any:
+        """A raw field of the experiment's result, by dotted path: ``{% if result("fit.converged") %}``."""
+        node: Any = self._record().get("result") or {}
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"claim {self.claim_id}: the result has no field {path!r}")
+            node = node[part]
+        return node
+
+    def covers(self, name: str, x: float) -> bool:
+        """Whether the value's 95% interval contains ``x``: lets a page's words follow its numbers."""
+        rep = self._report()
+        if rep is None:
+            return False
+        v = rep.values[name]
+        lo, hi = (v.value, v.value) if v.lo is None or v.hi is None else (v.lo, v.hi)
+        return lo <= x <= hi
+
+    def table(self, name: str) -> Markup:
+        rep = self._report()
+        if rep is None:
+            return Markup()
+        t = rep.tables[name]
+        rows = [[cell(x, self.lang) for x in row] for row in t.rows]
+        head = [c(self.lang) for c in t.columns]
+        return Markup(f"{md_table(head, rows)}\n\n*{esc(t.caption(self.lang))}*\n")
+
+    def figure(self, name: str) -> Markup:
+        """The figure inlined as SVG, so its text and axes take the page's colours (light and dark), with a
+        <title> and <desc> in the page's language, and a link to the SVG file."""
+        r, rep = self._record(), self._report()
+        if rep is None:
+            return Markup()
+        fig = rep.figures[name]
+        file = r["figures"][name][self.lang]
+        src = self.figure_url(self._id(), file)
+        svg = inline_svg(
+            (Path(r["dir"]) / file).read_text(encoding="utf-8"),
+            prefix=f"{self._id()}-{name}-",
+            title=fig.title(self.lang),
+            desc=fig.caption(self.lang),
+        )
+        return Markup(
+            f'<figure class="kg-figure" markdown="0">{svg}<figcaption>{esc(fig.caption(self.lang))} '
+            f'<a class="kg-download" href="{attr(src)}" download>SVG</a></figcaption></figure>'
+        )
+
+    def anchors(self) -> Markup:
+        claim, lang = self._claim(), self.lang
+        if claim is None:
+            return Markup()
+        rows = []
+        for a in claim.anchors:
+            ours = self.value(a.ours) if a.ours else "—"
+            if a.verified:
+                where = join([a.locator or "", ": “", a.quote or "", f"” ({a.checked})"])
+            else:
+                where = esc(f"⚠ {words('unverified_anchor', lang)}")
+            rows.append([link(a.cite, a.url), a.theirs(lang), where, ours])
+        keys = ("source", "theirs", "as_printed", "ours")
+        return md_table([words(f"column.{k}", lang) for k in keys], rows)
+
+    def downloads(self) -> Markup:
+        """The walkthrough notebook of this claim, and its files, served by the site itself."""
+        cid, lang = self._id(), self.lang
+        rep = self._report()
+        if rep is None:
+            return Markup()
+        base = f"assets/downloads/{cid}/"
+        files = [
+            (f"{cid}.{lang}.ipynb", words("download.notebook", lang)),
+            (f"{cid}.{lang}.py", words("download.script", lang)),
+            ("record.json", words("download.record", lang)),
+        ]
+        files += [(f"{name}.{lang}.csv", phrase("download.table", lang, name=name)) for name in rep.tables]
+        links = " · ".join(
+            f'<a href="{attr(relative(base + f, self.page_dir))}" download>{esc(label)}</a>'
+            for f, label in files
+        )
+        # the walkthrough sits in the page's own language tree (``en/notebooks/…`` for English), the files at the root
+        notebook = link(words("download.notebook_link", lang), relative(f"notebooks/{cid}/", f"claims/{cid}"))
+        return Markup(f"{phrase('downloads', lang, notebook=notebook)}\n\n{links}\n")
+
+    def provenance(self) -> Markup:
+        r, lang = self._record(), self.lang
+        p = r.get("provenance", {})
+        seconds = words("seconds", lang)
+        finished = (r.get("finished") or "—").replace("T", " ").replace("+00:00", " UTC")
+        machine = f"{p.get('cpu', '—')} × {p.get('cores', '?')}, Python {p.get('python', '?')}"
+        rows = [
+            ("profile", code(r.get("profile", "—"))),
+            ("wall", f"{fmt_number(r.get('wall_seconds'), lang)} {seconds}"),
+            ("memory", f"{fmt_number(r.get('peak_memory_mb'), lang)} MB"),
+            ("origin", origin(r, lang)),
+            ("finished", finished),
+            ("commit", code(p.get("commit", "—"))),
+            ("key", code(r.get("key", "—"))),
+            ("machine", machine),
+            ("gpu", accelerator(r.get("accelerator"), lang)),
+        ]
+        head = [words("column.item", lang), words("column.value", lang)]
+        return md_table(head, [[words(f"column.{k}", lang), v] for k, v in rows])
+
+    # --- index pages -------------------------------------------------------------------------
+    def _headline(self, e: registry.Entry) -> Markup | None:
+        """``label: value`` of a claim's headline number; None for an opinion, a failure or a planned claim."""
+        record = self.records.get(e.id) if e.implemented else None
+        claim = _load(e.id) if e.implemented else None
+        if not record or record.get("status") != "ok" or claim is None or claim.headline is None:
+            return None
+        label = Report.model_validate(record["report"]).values[claim.headline].label(self.lang)
+        return join([label, words("colon", self.lang), self.value(claim.headline, e.id)])
+
+    def _failure(self, e: registry.Entry) -> Markup:
+        """A failed claim's error, short, where its headline number would be."""
+        return code(short_error(self.records.get(e.id)))
+
+    def claims_table(self) -> Markup:
+        """Every claim in one table, as HTML: each row carries its section and verdict (the page's script
+        filters and sorts on them) and each cell its column's name (a phone shows the rows as cards)."""
+        lang, rows = self.lang, []
+        sections, entries = registry.catalogue()
+        keys = ("claim", "section", "kind", "verdict", "headline", "runtime", "finished")
+        head = [words(f"column.{k}", lang) for k in keys]
+        for e in entries:
+            r = self.records.get(e.id) if e.implemented else None
+            verdict = self._verdict_of(e)
+            title = esc(e.title(lang))
+            name = Markup(f'<a href="{attr(e.id)}/">{title}</a>') if e.implemented else title
+            headline: Markup | str = self._headline(e) or "—"
+            if verdict == "failed":
+                headline = self._failure(e)
+            runtime = finished = "—"
+            if r and r.get("wall_seconds") is not None:
+                runtime = f"{fmt_number(r['wall_seconds'], lang)} {words('seconds', lang)}"
+            if r and r.get("finished"):
+                finished = r["finished"][:10]
+            cells = [name, sections[e.section](lang), kind_label(e.kind)(lang), badge(verdict, lang)]
+            cells += [headline, runtime, finished]
+            tds = "".join(
+                f'<td data-label="{attr(h)}">{esc(c)}</td>' for h, c in zip(head, cells, strict=True)
+            )
+            rows.append(f'<tr data-section="{attr(e.section)}" data-verdict="{attr(verdict)}">{tds}</tr>')
+        ths = "".join(f"<th>{esc(h)}</th>" for h in head)
+        return Markup(
+            f'<div class="kg-claims" markdown="0"><table><thead><tr>{ths}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+    def section_claims(self, section: str) -> Markup:
+        lines = []
+        for e in registry.catalogue()[1]:
+            if e.section != section:
+                continue
+            title = (
+                link(e.title(self.lang), f"claims/{e.id}.md") if e.implemented else esc(e.title(self.lang))
+            )
+            lines.append(f"- {badge(self._verdict_of(e), self.lang)} {title}")
+        return Markup("\n".join(lines))
+
+    def math(self, latex: str) -> Markup:
+        """A formula as MathML, made at build time: browsers draw it natively, with no script and no CDN.
+        ``{{ math("L = E + A/N^{α} + B/D^{β}") }}``"""
+        return Markup(latex2mathml.converter.convert(latex))
+
+    def claim_line(self, claim_id: str) -> Markup:
+        """A claim where the home page's argument makes it: verdict badge, title, and its headline number
+        with label and unit (opinions have none); a failed claim's error instead of its number."""
+        e = registry.entry(claim_id)
+        title = (
+            link(e.title(self.lang), f"claims/{claim_id}.md") if e.implemented else esc(e.title(self.lang))
+        )
+        verdict = self._verdict_of(e)
+        out = f"{badge(verdict, self.lang)} **{title}**"
+        extra = self._failure(e) if verdict == "failed" else self._headline(e)
+        if extra is not None:
+            out += f" — {extra}"
+        return Markup(out)
+
+    def verdict_tally(self) -> Markup:
+        """How many claims got each verdict, in one sentence."""
+        entries = registry.catalogue()[1]
+        verdicts = [self._verdict_of(e) for e in entries]
+        always = ("supported", "partly", "not-supported", "not-testable")
+        parts = [
+            f"{badge(v, self.lang)} {verdicts.count(v)}" for v in VERDICTS if v in always or verdicts.count(v)
+        ]
+        return Markup(f"{phrase('tally', self.lang, n=len(entries))} {' '.join(parts)}")
+
+    def scorecard(self) -> Markup:
+        """Every claim as one tile coloured by its verdict, grouped by section: the result at a glance; a
+        failed claim's tile carries its error in its tooltip."""
+        sections, entries = registry.catalogue()
+        out = ['<div class="kg-scorecard">']
+        for sid, section_title in sections.items():
+            out.append(f'<div class="kg-scorecard-section"><p>{esc(section_title(self.lang))}</p><ul>')
+            for e in (x for x in entries if x.section == sid):
+                v = self._verdict_of(e)
+                label = f"{e.title(self.lang)}: {verdict_label(v)(self.lang)}"
+                if v == "failed":
+                    label += f" — {short_error(self.records.get(e.id))}"
+                out.append(
+                    f'<li class="kg-tile kg-{attr(v)}" title="{attr(label)}"><a href="claims/{attr(e.id)}/">'
+                    f"{esc(e.title(self.lang))}</a></li>"
+                )
+            out.append("</ul></div>")
+        out.append("</div>")
+        return Markup("".join(out))
+
+    def section_title(self, section: str) -> Markup:
+        return esc(registry.catalogue()[0][section](self.lang))
+
+    def reproducibility_table(self) -> Markup:
+        lang, rows = self.lang, []
+        seconds = words("seconds", lang)
+        for cid, r in self.records.items():
+            p = r.get("provenance", {})
+            rows.append(
+                [
+                    link(cid, f"claims/{cid}.md"),
+                    code(r.get("profile")),
+                    badge(record_verdict(r), lang),
+                    f"{fmt_number(r.get('wall_seconds'), lang)} {seconds}",
+                    f"{fmt_number(r.get('peak_memory_mb'), lang)} MB",
+                    code(p.get("commit", "—")),
+                    code(r.get("key", "—")),
+                ]
+            )
+        keys = ("claim", "profile", "status", "wall", "memory", "commit", "key")
+        return md_table([words(f"column.{k}", lang) for k in keys], rows)
+
+    def versions_table(self) -> Markup:
+        from kanguri import provenance
+
+        snap = provenance.snapshot()
+        rows: list[list[object]] = [[code(k), v] for k, v in snap["packages"].items()]
+        rows += [
+            ["Python", snap["python"]],
+            [words("column.machine", self.lang), f"{snap['cpu']} × {snap['cores']}"],
+            [words("column.commit", self.lang), code(snap["commit"])],
+        ]
+        return md_table([words("column.package", self.lang), words("column.version", self.lang)], rows)
+
+
+CLAIM_PAGE = re.compile(r"^claims/(?P<id>[a-z0-9-]+)\.[A-Za-z]+\.md$")
+
+
+def page_context(src_uri: str, lang: str, records: dict[str, dict], page_dir: str) -> PageContext:
+    """The context of one source page (``claims/<id>.en.md``, ``index.ja.md``…) rendered into ``page_dir``;
+    figures are linked from there to ``assets/figures/<claim>/``. The mkdocs plugin and ``kanguri render``
+    both render through here."""
+    m = CLAIM_PAGE.match(src_uri)
+    return PageContext(
+        lang=lang,
+        records=records,
+        page_dir=page_dir,
+        claim_id=m["id"] if m and m["id"] != "index" else None,
+        figure_url=lambda cid, name: relative(f"assets/figures/{cid}/{name}", page_dir),
+    )

@@ -1,0 +1,102 @@
+"""A new claim touches only its own files: in a copy of the project, `kanguri new` plus a filled-in toy claim
+passes the linters, `pytest claims/ -k <id>` and the browser tests, and git sees no other file changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.site_build import REPO
+
+pytestmark = pytest.mark.site
+DATA = Path(__file__).parent / "data" / "new_claim"
+CID, MOD = "toy-matmul", "toy_matmul"
+ENTRY = f"""  - id: {CID}
+    section: quantum
+    kind: experiment
+    title: {{ja: "行列積の仕事量", en: "Matrix product work"}}
+    claim:
+      ja: 行列積の仕事量は大きさの 3 乗で増える
+      en: The work of a matrix product grows as the cube of its size
+    keywords: {{ja: "行列積", en: "matrix product"}}
+"""
+
+
+def _git(project: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True).stdout
+
+
+def _run(project: Path, env: dict, *cmd: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> tuple[Path, dict]:
+    """A copy of the project (what git tracks and does not ignore), with the new claim scaffolded, filled in."""
+    root = tmp_path_factory.mktemp("newclaim") / "project"
+    listed = _git(REPO, "ls-files", "-co", "--exclude-standard", "-z").split("\0")
+    for rel in filter(None, listed):
+        if (REPO / rel).is_file():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, root / rel)
+    for cmd in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"],
+    ):
+        _git(root, *cmd)
+    with (root / "claims" / "catalogue.yml").open("a", encoding="utf-8") as f:
+        f.write(ENTRY)
+    env = os.environ | {"KANGURI_ROOT": str(root), "PYTHONPATH": str(root)}
+    new = _run(root, env, sys.executable, "-m", "kanguri.cli", "new", CID)
+    assert new.returncode == 0, new.stderr
+    for name, target in (
+        ("experiment.py", f"experiments/{MOD}.py"),
+        ("claim.py", f"claims/{MOD}.py"),
+        ("words.ja.yml", f"claims/{MOD}.ja.yml"),
+        ("words.en.yml", f"claims/{MOD}.en.yml"),
+    ):
+        shutil.copy(DATA / name, root / target)
+    return root, env
+
+
+def test_only_the_claims_own_files_change(project):
+    root, _ = project
+    changed = sorted(line[3:] for line in _git(root, "status", "--porcelain", "-uall").splitlines())
+    assert changed == sorted(
+        [
+            "claims/catalogue.yml",
+            f"claims/{MOD}.py",
+            f"claims/{MOD}.anchors.yml",
+            f"claims/{MOD}.ja.yml",
+            f"claims/{MOD}.en.yml",
+            f"experiments/{MOD}.py",
+            f"docs/claims/{CID}.ja.md",
+            f"docs/claims/{CID}.en.md",
+        ]
+    )
+
+
+def test_the_scaffold_and_the_filled_claim_are_lint_clean(project):
+    root, env = project
+    bin_dir = Path(sys.executable).parent
+    files = [f"claims/{MOD}.py", f"experiments/{MOD}.py"]
+    for cmd in ([bin_dir / "ruff", "check", *files], [bin_dir / "ruff", "format", "--check", *files]):
+        proc = _run(root, env, *map(str, cmd))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    mypy = _run(root, env, str(bin_dir / "mypy"), *files)
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+
+
+def test_the_new_claim_passes_its_claim_tests(project):
+    root, env = project
+    proc = _run(
+        root, env, sys.executable, "-m", "pytest", "claims/", "-q", "-k", CID, "-p", "no:cacheprovider"
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "passed" in proc.stdout and "failed" not in proc.stdout
