@@ -65,22 +65,50 @@ def executor(name: str, scheduler: str | None, workers: int | None) -> Iterator[
 
 def _client(address: str) -> Any:
     """A client of the dask scheduler at ``address``, or a one-line error within a few seconds."""
-    where = urlsplit(address)
-    if where.scheme == "tcp" and where.hostname and where.port:  # refused at once, without importing dask
-        try:
-            socket.create_connection((where.hostname, where.port), timeout=CONNECT_TIMEOUT_S).close()
-        except TimeoutError:
-            raise UsageError(
-                f"cannot reach the dask scheduler at {address}: no answer in {CONNECT_TIMEOUT_S} s"
-            ) from None
-        except OSError as e:
-            raise UsageError(f"cannot reach the dask scheduler at {address}: {e.strerror or e}") from None
+    if urlsplit(address).scheme == "tcp":
+        _check_scheduler(address)
     from distributed import Client
 
     try:
         return Client(address, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError) as e:
         raise UsageError(f"cannot reach the dask scheduler at {address}: {e}") from None
+
+
+def _check_scheduler(address: str) -> None:
+    """Something at ``address`` answers as a dask scheduler within ``CONNECT_TIMEOUT_S``. A closed port is
+    refused at once, before dask is imported; a server that is not dask's would hang ``Client`` for good."""
+    where = urlsplit(address)
+    if not where.hostname or not where.port:
+        raise UsageError(f"--scheduler {address}: give it as tcp://HOST:PORT")
+    try:
+        socket.create_connection((where.hostname, where.port), timeout=CONNECT_TIMEOUT_S).close()
+    except TimeoutError:
+        raise UsageError(
+            f"cannot reach the dask scheduler at {address}: no answer in {CONNECT_TIMEOUT_S} s"
+        ) from None
+    except (OSError, ValueError) as e:
+        raise UsageError(
+            f"cannot reach the dask scheduler at {address}: {getattr(e, 'strerror', None) or e}"
+        ) from None
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> None:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT_S)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            await comm.read()
+        finally:
+            await comm.close()
+
+    try:
+        asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT_S))
+    except TimeoutError:
+        raise UsageError(f"no dask scheduler answers at {address} (waited {CONNECT_TIMEOUT_S} s)") from None
+    except OSError as e:
+        raise UsageError(f"no dask scheduler answers at {address}: {e}") from None
 
 
 def _report(cid: str, record: dict) -> bool:

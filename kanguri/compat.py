@@ -18,8 +18,10 @@ import logging
 import posixpath
 import re
 from collections.abc import Callable
+from copy import deepcopy
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -78,6 +80,40 @@ def i18n_building(config: Any) -> bool:
     return bool(i18n and getattr(i18n, "building", False))
 
 
+def language_roots(config: Any) -> None:
+    """Point the header's language switcher at each language's home page, as static-i18n 1.3.1 sets it before
+    its ``on_page_context``. It resets the switcher only for pages, so a static template (the 404 page) kept the
+    links of whichever page was built last."""
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and getattr(i18n, "extra_alternate", None):
+        # static-i18n sets the attribute, mkdocs' config keeps items apart from attributes, Material's template
+        # reads the attribute first: set both
+        config.extra["alternate"] = deepcopy(i18n.extra_alternate)
+        config.extra.alternate = deepcopy(i18n.extra_alternate)
+
+
+NOT_FOUND = "404.html"
+
+
+def page_language(config: Any) -> str:
+    """The language being built: static-i18n 1.3.1 (``reconfigure_material``) sets Material's language for
+    each language's build."""
+    return str(config.theme.get("language") or "ja")
+
+
+def write_not_found_pages(site_dir: Path, pages: dict[str, str], default: str = "ja") -> list[Path]:
+    """Each language's 404 page where a server looks for it: the default language's at the root, the others'
+    under ``<lang>/``. static-i18n 1.3.1 renders the 404 template once per language, each into the root's
+    ``404.html``, so the last language built (English) answered every missing page."""
+    written = []
+    for lang, text in pages.items():
+        path = site_dir / (NOT_FOUND if lang == default else f"{lang}/{NOT_FOUND}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
 # --- mkdocs-jupyter 0.26.3 -----------------------------------------------------------------------------
 def is_notebook_source(file: Any) -> bool:
     """A walkthrough notebook that static-i18n handed back as a plain file (not yet a notebook page)."""
@@ -98,7 +134,41 @@ def notebook_page(file: Any, config: Any) -> Any:
 
     page = NotebookFile(file, **config)
     page.dest_path, page.abs_dest_path, page.url = file.dest_path, file.abs_dest_path, file.url
+    page.alternates = notebook_alternates(file.url, config)
     return page
+
+
+def notebook_alternates(url: str, config: Any) -> dict[str, Any]:
+    """The same notebook in each language, for the header's language switcher.
+
+    static-i18n 1.3.1 finds a page's other-language versions only among documentation pages; to it a notebook is
+    an asset, so the switcher on a notebook page fell back to the other language's home page. Its
+    ``on_page_context`` reads ``page.file.alternates[lang].url``; the default language's pages sit at the root
+    and the others' under ``<lang>/``.
+    """
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return {}
+    default, languages = i18n.default_language, i18n.build_languages
+    path = url
+    for lang in languages:
+        path = path.removeprefix(f"{lang}/") if lang != default else path
+    return {lang: SimpleNamespace(url=path if lang == default else f"{lang}/{path}") for lang in languages}
+
+
+_EMPTY_H1 = re.compile(r'<h1 id="">(.*?)<a class="anchor-link" href="#">', re.S)
+
+
+def notebook_heading_id(html: str, toc: Any) -> str:
+    """The notebook's title heading gets the id that the page's table of contents, and so Material's skip link,
+    point to. nbconvert (under mkdocs-jupyter 0.26.3) derives ids from ASCII letters only, so a Japanese title
+    gets ``id=""``, while mkdocs' toc names it ``_1``: the skip link led nowhere, and the search index gave the
+    title section the page's own location."""
+    first = next(iter(toc), None)
+    anchor = getattr(first, "id", "") or "_1"
+    return _EMPTY_H1.sub(
+        lambda m: f'<h1 id="{anchor}">{m[1]}<a class="anchor-link" href="#{anchor}">', html, count=1
+    )
 
 
 def shared_notebook_stylesheet(html: str, dest_uri: str, site_dir: Path) -> str:
@@ -152,12 +222,15 @@ def split_search_index(site_dir: Path, default: str = "ja", other: str = "en") -
     prefix = f"{other}/"
     docs = index["docs"]
     split = {
-        default: [d for d in docs if not d["location"].startswith(prefix)],
-        other: [
-            d | {"location": d["location"].removeprefix(prefix)}
-            for d in docs
-            if d["location"].startswith(prefix)
-        ],
+        default: tidy_search_docs([d for d in docs if not d["location"].startswith(prefix)], default),
+        other: tidy_search_docs(
+            [
+                d | {"location": d["location"].removeprefix(prefix)}
+                for d in docs
+                if d["location"].startswith(prefix)
+            ],
+            other,
+        ),
     }
     written = []
     for lang, path in ((default, index_path), (other, site_dir / other / index_rel)):
@@ -168,6 +241,98 @@ def split_search_index(site_dir: Path, default: str = "ja", other: str = "en") -
         )
         written.append(path)
     return written
+
+
+# Material 9.8.1's search plugin keeps a few tags in its index (p, li, code, …) and drops the rest with nothing in
+# their place: a table's cells run together in a result's snippet ("ClaimSectionKindVerdict", or
+# "Source Their result Where, as printed Ours Levy & Calvert 2021 …"). Each cell ends with " · " and each row
+# with " / " instead.
+CELL_END, ROW_END = " · ", " / "
+_SPACED = re.compile(r"(?<= [·/])  +")  # the space Material adds after a cell's end when the HTML has one too
+
+
+def separate_table_cells() -> None:
+    """Wrap the end-tag handler of Material's search ``Parser`` (once) to end each table cell and row visibly."""
+    from material.plugins.search.plugin import Parser
+
+    original = Parser.handle_endtag
+    if getattr(original, "kanguri", False):
+        return
+
+    def handle_endtag(self: Any, tag: str) -> None:
+        closes = tag in ("td", "th", "tr") and bool(self.context) and self.context[-1] == tag
+        original(self, tag)
+        if not closes or self.section is None or self.skip.intersection(self.context):
+            return
+        text = self.section.text
+        while text and text[-1].isspace():
+            text.pop()
+        if tag == "tr" and text and text[-1] == CELL_END:
+            text[-1] = ROW_END
+        elif tag != "tr" and text and text[-1] not in (CELL_END, ROW_END):
+            text.append(CELL_END)
+
+    handle_endtag.kanguri = True  # type: ignore[attr-defined]
+    Parser.handle_endtag = handle_endtag
+
+
+NOTEBOOKS = "notebooks/"
+# A notebook repeats its claim page's words, and its outputs repeat them many times over (Material's lunr does not
+# normalise by length): a tenth of the score keeps the claim page, the reader's answer, above its notebook.
+NOTEBOOK_BOOST = 0.1
+# JupyterLab's prompts and copy buttons as Material's index keeps them, and the plain copy of each code cell that
+# follows its <pre> (mkdocs-jupyter 0.26.3's page layout)
+_PROMPT = re.compile(r"(?:In|Out)\xa0\[[\d ]*\]:\s*(?:Copied!\s*)?")
+_CODE_AGAIN = re.compile(r"<pre>(.*?)</pre>\s*", re.S)
+
+
+def _drop_plain_copy(text: str) -> str:
+    out, at = [], 0
+    for m in _CODE_AGAIN.finditer(text):
+        out.append(text[at : m.end()])
+        plain = " ".join(re.sub(r"</?code>", "", m[1]).split())  # both copies are escaped alike
+        at = m.end()
+        if plain and text.startswith(plain, at):
+            at += len(plain)
+            at += len(text[at:]) - len(text[at:].lstrip(" "))
+    out.append(text[at:])
+    return "".join(out)
+
+
+def tidy_search_docs(docs: list[dict], lang: str) -> list[dict]:
+    """One language's search entries as a reader should see them in the results.
+
+    - Titles lose the ``¶`` of nbconvert's heading anchors (Material drops only its own ``headerlink``); a
+      table cell's end (see ``separate_table_cells``) is followed by one space, not two.
+    - A notebook's title section merges into its page entry. It had the page's own location (its heading had no
+      id), and two entries with one location made Material highlight one title with the other's word positions
+      (「ark>不毛<mark>なark>台地¶」).
+    - A notebook's page entry is titled as a notebook, not with its claim's title; its text starts with the
+      notebook's introduction and carries no prompts, copy buttons or second copies of the code; its entries
+      rank below claim pages.
+    """
+    from kanguri.phrases import words
+
+    docs = [d | {"title": d["title"].rstrip("¶").rstrip(), "text": _SPACED.sub(" ", d["text"])} for d in docs]
+    pages = {d["location"]: d for d in docs if "#" not in d["location"]}
+    out = []
+    for d in docs:
+        loc = d["location"]
+        if not loc.startswith(NOTEBOOKS):
+            out.append(d)
+            continue
+        page = pages.get(loc.split("#", 1)[0])
+        if page is not None and d is not page and d["title"] == page["title"]:
+            page["intro"] = d["text"]  # the title section: its text leads the page's entry
+            continue
+        d["boost"] = NOTEBOOK_BOOST
+        out.append(d)
+    for d in out:
+        if d["location"].startswith(NOTEBOOKS) and "#" not in d["location"]:
+            text = _drop_plain_copy(_PROMPT.sub("", d["text"]))
+            d["text"] = " ".join(t for t in (d.pop("intro", ""), text) if t)
+            d["title"] = words("search.notebook_title", lang).format(title=d["title"])
+    return out
 
 
 # lunr 2.3.9 (inside Material 9.8.1's search worker) names a TokenSet node by its edge labels and child ids with
@@ -187,17 +352,53 @@ if (self.lunr && self.lunr.TokenSet) {
   }
 }
 """
+
+# Material 9.8.1's worker segments Japanese text in the index with TinySegmenter (``lunr.segmenter``, set up when
+# the index's language is ja: each separator-delimited piece that TinySegmenter's ``ctype_`` calls kanji or kana
+# is cut into words), but not the query: it only cuts runs of kanji, greedily by the index's terms, so
+# 「不毛な台地」 stays one term that no token matches. Segmenting in the page (on ``input``) fails with an input
+# method, whose last ``input`` event is still composing. So the worker segments the query itself, with the same
+# segmenter and separator as the index, before Material reads it: this listener is registered before the
+# bundle's own, and QUERY messages (type 2) carry the query string as ``data``. Operators stay with their words
+# (``+不毛な台地`` requires every word of it; a quoted phrase becomes an AND of its words, as Material does);
+# a one-kana particle (の, な) among other words is left out, since with Material's trailing wildcard it would
+# match nearly every Japanese page. The English index has no segmenter, and its queries pass unchanged.
+JAPANESE_QUERY_SEGMENTER = """
+/* kanguri: segment a Japanese query as the index is segmented */
+self.addEventListener("message", function (ev) {
+  var m = ev.data, lunr = self.lunr
+  if (!m || m.type !== 2 || typeof m.data !== "string" || !lunr || !lunr.segmenter) return
+  var seg = lunr.segmenter, sep = lunr.tokenizer.separator
+  var words = function (body) {
+    var out = []
+    body.split(sep).forEach(function (piece) {
+      if (!piece) return
+      if (/^[MHIK]$/.test(seg.ctype_(piece))) out.push.apply(out, seg.segment(piece))
+      else out.push(piece)
+    })
+    var content = out.filter(function (w) { return !/^[\u3040-\u309f]$/.test(w) })
+    return content.length ? content : out
+  }
+  m.data = m.data.replace(/(^|[\\s"])([+-]?)([^\\s"*~^:]+)/g, function (all, lead, op, body) {
+    return lead + words(body).map(function (w) { return op + w }).join(" ")
+  })
+})
+"""
 SEARCH_WORKER = "assets/javascripts/workers/search.*.min.js"  # Material 9.8.1's bundle, lunr inside
 
 
 def mend_search_worker(site_dir: Path) -> list[Path]:
-    """Append ``LUNR_TOKENSET_FIX`` to Material's search worker (once); it runs after the bundle has set
-    ``self.lunr`` and before any index is built."""
+    """Mend Material's search worker (once): ``JAPANESE_QUERY_SEGMENTER`` before the bundle, so that it sees a
+    query first; ``LUNR_TOKENSET_FIX`` after it, once the bundle has set ``self.lunr`` and before any index is
+    built."""
     mended = []
     for worker in sorted(site_dir.glob(SEARCH_WORKER)):
         text = worker.read_text(encoding="utf-8")
+        if not text.startswith(JAPANESE_QUERY_SEGMENTER):
+            text = JAPANESE_QUERY_SEGMENTER + text
         if LUNR_TOKENSET_FIX not in text:
-            worker.write_text(text + LUNR_TOKENSET_FIX, encoding="utf-8")
+            text += LUNR_TOKENSET_FIX
+        worker.write_text(text, encoding="utf-8")
         mended.append(worker)
     if not mended:
         log.warning("kanguri: Material's search worker was not found; search may fail on some queries")

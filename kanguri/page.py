@@ -40,6 +40,17 @@ from kanguri.report import Report
 if TYPE_CHECKING:
     from kanguri.claim import Claim
 
+# the claims index sorts on these columns only; a verdict's icon on the home page's tiles
+SORT_KEYS = ("verdict", "section", "claim")
+VERDICT_ICONS = {
+    "supported": "✓",
+    "partly": "◐",
+    "not-supported": "✗",
+    "not-testable": "?",
+    "failed": "!",
+    "planned": "…",
+}
+
 
 def _load(claim_id: str) -> Claim | None:
     """The claim's definition, or None when its module does not import (its record then says why)."""
@@ -201,9 +212,9 @@ class PageContext:
         kind = {"supported": "success", "partly": "warning", "not-testable": "info"}.get(
             d["verdict"], "danger"
         )
-        heading = words("heading.verdict", lang) + words("colon", lang) + verdict_label(d["verdict"])(lang)
+        # no title: the section's heading says 判定 / Verdict and the badge names the verdict, once
         text = (
-            f'!!! {kind} "{esc(heading)}"\n'
+            f'!!! {kind} ""\n'
             f"    {badge(d['verdict'], lang)}\n\n    **{phrase('decision.rule', lang)}**\n\n{reasons}\n"
         )
         if c is not None:  # opinions have no control
@@ -342,8 +353,12 @@ class PageContext:
         return code(short_error(self.records.get(e.id)))
 
     def claims_table(self) -> Markup:
-        """Every claim in one table, as HTML: each row carries its section and verdict (the page's script
-        filters and sorts on them) and each cell its column's name (a phone shows the rows as cards)."""
+        """Every claim in one table, as HTML, under a bar of labelled filters (section, verdict) and a sort
+        choice (verdict, section or title: a headline number mixes unrelated quantities, so it is not a sort
+        key), and a live line saying how many rows a filter leaves. Each row carries its section and verdict
+        (the page's script filters on them, and sorts them in the order of the bar's options: the catalogue's
+        sections, the verdicts from supported down); each cell its column's name (a phone shows the rows as
+        cards, without the column heads, so the sort choice is in the bar too)."""
         lang, rows = self.lang, []
         sections, entries = registry.catalogue()
         keys = ("claim", "section", "kind", "verdict", "headline", "runtime", "finished")
@@ -367,10 +382,41 @@ class PageContext:
                 f'<td data-label="{attr(h)}">{esc(c)}</td>' for h, c in zip(head, cells, strict=True)
             )
             rows.append(f'<tr data-section="{attr(e.section)}" data-verdict="{attr(verdict)}">{tds}</tr>')
-        ths = "".join(f"<th>{esc(h)}</th>" for h in head)
+        ths = "".join(
+            f'<th><button type="button" data-sort="{k}">{esc(h)}</button></th>'
+            if k in SORT_KEYS
+            else f"<th>{esc(h)}</th>"
+            for k, h in zip(keys, head, strict=True)
+        )
+        verdicts = [v for v in VERDICTS if any(self._verdict_of(e) == v for e in entries)]
+        total = str(len(entries))
         return Markup(
-            f'<div class="kg-claims" markdown="0"><table><thead><tr>{ths}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
+            f'<div class="kg-claims" markdown="0" data-shown="{attr(words("index.shown", lang))}">'
+            f"{self._claims_bar(verdicts)}"
+            f'<p class="kg-claims-count" role="status" aria-live="polite">'
+            f"{phrase('index.shown', lang, shown=total, total=total)}</p>"
+            f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+    def _claims_bar(self, verdicts: list[str]) -> Markup:
+        """The index's filters and sort choice, each a <select> under its visible label (hidden until the
+        page's script, which makes them work, shows the bar)."""
+        lang, sections = self.lang, registry.catalogue()[0]
+
+        def select(key: str, label: str, options: list[tuple[str, str]]) -> str:
+            opts = "".join(f'<option value="{attr(v)}">{esc(t)}</option>' for v, t in options)
+            return f'<label>{esc(label)} <select data-key="{key}">{opts}</select></label>'
+
+        everything = ("", words("index.all", lang))
+        by_section = [everything] + [(sid, title(lang)) for sid, title in sections.items()]
+        by_verdict = [everything] + [(v, verdict_label(v)(lang)) for v in verdicts]
+        sort = [("", words("index.order", lang))] + [(k, words(f"column.{k}", lang)) for k in SORT_KEYS]
+        return Markup(
+            '<div class="kg-claims-bar" data-search-exclude hidden>'  # controls, not text for the search index
+            + select("section", words("column.section", lang), by_section)
+            + select("verdict", words("column.verdict", lang), by_verdict)
+            + select("sort", words("index.sort", lang), sort)
+            + "</div>"
         )
 
     def section_claims(self, section: str) -> Markup:
@@ -414,8 +460,8 @@ class PageContext:
         return Markup(f"{phrase('tally', self.lang, n=len(entries))} {' '.join(parts)}")
 
     def scorecard(self) -> Markup:
-        """Every claim as one tile coloured by its verdict, grouped by section: the result at a glance; a
-        failed claim's tile carries its error in its tooltip."""
+        """Every claim as one tile coloured by its verdict and naming it (word and icon), grouped by section:
+        the result at a glance; a failed claim's tile carries its error in its tooltip."""
         sections, entries = registry.catalogue()
         out = ['<div class="kg-scorecard">']
         for sid, section_title in sections.items():
@@ -425,9 +471,12 @@ class PageContext:
                 label = f"{e.title(self.lang)}: {verdict_label(v)(self.lang)}"
                 if v == "failed":
                     label += f" — {short_error(self.records.get(e.id))}"
+                # the verdict in words and an icon, not by colour alone (green and orange merge for many)
                 out.append(
                     f'<li class="kg-tile kg-{attr(v)}" title="{attr(label)}"><a href="claims/{attr(e.id)}/">'
-                    f"{esc(e.title(self.lang))}</a></li>"
+                    f'<span class="kg-tile-title">{esc(e.title(self.lang))}</span> '
+                    f'<span class="kg-tile-verdict"><span aria-hidden="true">{VERDICT_ICONS[v]}</span> '
+                    f"{esc(verdict_label(v)(self.lang))}</span></a></li>"
                 )
             out.append("</ul></div>")
         out.append("</div>")

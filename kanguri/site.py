@@ -23,13 +23,14 @@ import logging
 import os
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
 from kanguri import assets, compat, nav, notebooks, registry, render, runner
 from kanguri.paths import PACKAGE_DIR, claims_dir, experiments_dir
-from kanguri.phrases import words
+from kanguri.phrases import phrase, words
 
 log = logging.getLogger("mkdocs.plugins.kanguri")
 
@@ -42,6 +43,7 @@ class KanguriConfig(Config):
 class KanguriPlugin(BasePlugin[KanguriConfig]):
     def __init__(self) -> None:
         self.records: dict[str, dict] = {}
+        self.not_found: dict[str, str] = {}  # language -> its rendered 404 page
 
     @property
     def profile(self) -> str:
@@ -51,6 +53,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         """Before static-i18n's (-100): fail early on a package version our patches were not written for, and
         list the claim pages in the nav from the catalogue (mkdocs.yml lists the pages around them)."""
         compat.check_versions()
+        compat.separate_table_cells()
         registry.catalogue.cache_clear()  # under `mkdocs serve`, pick up an edited catalogue
         if config.nav is not None:
             config.nav = nav.with_claim_pages(config.nav)
@@ -142,10 +145,34 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
     def on_page_content(self, html, page, config, files):
         lang = getattr(page.file, "locale", None) or config.theme.get("language", "ja")
         html = compat.shared_notebook_stylesheet(html, page.file.dest_uri, Path(config.site_dir))
+        if page.file.src_uri.endswith(".ipynb"):
+            html = compat.notebook_heading_id(html, page.toc)
         return compat.permalink_title(html, words("permalink", lang))
 
     def on_post_page(self, output, page, config):
         return compat.search_base(output, page.file.dest_uri)
+
+    def on_template_context(self, context, template_name, config):
+        """The 404 page in the language being built, its switcher pointing at each language's home page."""
+        if template_name == compat.NOT_FOUND:
+            compat.language_roots(config)
+            lang = compat.page_language(config)
+            home, claims = ("/en/", "/en/claims/") if lang == "en" else ("/", "/claims/")
+            context["kg_not_found"] = {
+                "title": words("not_found.title", lang),
+                "body": phrase(
+                    "not_found.body",
+                    lang,
+                    home=Markup('<a href="{}">{}</a>').format(home, words("not_found.home", lang)),
+                    claims=Markup('<a href="{}">{}</a>').format(claims, words("not_found.claims", lang)),
+                ),
+            }
+        return context
+
+    def on_post_template(self, output_content, template_name, config):
+        if template_name == compat.NOT_FOUND:  # kept per language; written where each belongs after the build
+            self.not_found[compat.page_language(config)] = output_content
+        return output_content
 
     @event_priority(compat.AFTER_I18N)  # after static-i18n's other-language builds and its search index
     def on_post_build(self, config):
@@ -161,6 +188,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         if (site_dir / "search" / "search_index.json").is_file():
             compat.mend_search_worker(site_dir)
             compat.split_search_index(site_dir)
+        compat.write_not_found_pages(site_dir, self.not_found)
 
     def on_serve(self, server, config, builder):
         for path in (claims_dir(), experiments_dir(), PACKAGE_DIR):

@@ -4,6 +4,7 @@ import functools
 import gzip
 import http.server
 import json
+import os
 import re
 import shutil
 import threading
@@ -16,10 +17,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium_axe_python import Axe
 
 from kanguri import registry
-from kanguri.compat import LUNR_TOKENSET_FIX
-from kanguri.phrases import words
+from kanguri.compat import JAPANESE_QUERY_SEGMENTER, LUNR_TOKENSET_FIX
+from kanguri.phrases import VERDICTS, words
 from tests.site_build import REPO, mkdocs_build
 
 DATA = Path(__file__).parent / "data"
@@ -31,6 +33,8 @@ CLAIM = "parameter-shift-cost"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    if os.environ.get("KANGURI_BROWSER_SITE"):  # a site built already (to check the browser tests alone)
+        return Path(os.environ["KANGURI_BROWSER_SITE"])
     site = tmp_path_factory.mktemp("browser-site")
     proc = mkdocs_build(REPO, site)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -161,7 +165,7 @@ def test_claims_index_filters_sorts_and_fits_a_phone(driver, base_url, prefix):
     _open(driver, f"{base_url}{prefix}claims/")
     rows = driver.find_elements(By.CSS_SELECTOR, ".kg-claims tbody tr")
     assert len(rows) == len(registry.catalogue()[1])
-    section, verdict = driver.find_elements(By.CSS_SELECTOR, ".kg-claims-bar select")
+    section, verdict, _sort = driver.find_elements(By.CSS_SELECTOR, ".kg-claims-bar select")
     assert {o.get_attribute("value") for o in verdict.find_elements(By.TAG_NAME, "option")} >= {
         "",
         "supported",
@@ -173,7 +177,7 @@ def test_claims_index_filters_sorts_and_fits_a_phone(driver, base_url, prefix):
     assert 0 < len(shown) < len(rows) and all(r.get_attribute("data-section") == "quantum" for r in shown)
     driver.execute_script("arguments[0].value = ''; arguments[0].dispatchEvent(new Event('change'))", section)
     head = driver.find_elements(By.CSS_SELECTOR, ".kg-claims thead th")[0]
-    head.click()
+    head.find_element(By.TAG_NAME, "button").click()
     assert head.get_attribute("aria-sort") == "ascending"
     names = [
         r.find_elements(By.TAG_NAME, "td")[0].text
@@ -353,3 +357,296 @@ def test_search_survives_lunrs_token_set_collision(driver, base_url, site):
     assert found[original.name]["items"] == 0, "the fixture no longer shows lunr's bug"
     assert found[mended.name]["items"] > 0, found
     assert json.loads(index)["config"]["lang"] == ["ja"]
+
+
+# --- issue 25: Japanese typed through an input method, notebooks in search, the switcher, the 404 ------------
+# Japanese queries as an input method commits them (whole, in one go), and the claim each must find first
+IME_QUERIES = {
+    "不毛な台地": "barren-plateaus",
+    "データの枯渇": "data-exhaustion-and-pace",
+    "スパイク": "spiking-bandwidth",
+    "パラメータシフト法のコスト": "parameter-shift-cost",
+    "メモリ律速": "inference-is-memory-bound",
+    "脳の構造と感情": "brain-structure-and-emotion",
+    "過学習": "quantum-expressivity-overfitting",
+    "量子回路の線形性": "quantum-linearity",
+}
+
+
+def _results(driver) -> list[tuple[str, str]]:
+    """The search results as (href, title's HTML), once two polls in a row agree (results stream in)."""
+    last: list = [None]
+
+    def settled(d):
+        try:
+            now = [
+                (
+                    a.get_attribute("href") or "",
+                    a.find_element(By.CSS_SELECTOR, "h1, h2").get_attribute("innerHTML"),
+                )
+                for a in d.find_elements(By.CSS_SELECTOR, ".md-search-result__item > a")
+            ]
+        except StaleElementReferenceException:
+            return False
+        done, last[0] = bool(now) and now == last[0], now
+        return now if done else False
+
+    return WebDriverWait(driver, 20, poll_frequency=0.5).until(settled)
+
+
+@pytest.mark.parametrize(("query", "cid"), list(IME_QUERIES.items()))
+def test_japanese_search_through_an_input_method(driver, base_url, query, cid):
+    """Chrome's input method commits text with the last ``input`` event still composing; the query is cut into
+    words inside the search worker, so it finds the claim first, and the search box keeps what was typed."""
+    _open(driver, base_url)
+    box = WebDriverWait(driver, 10).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input"))
+    )
+    box.click()
+    driver.execute_cdp_cmd(
+        "Input.imeSetComposition", {"text": query, "selectionStart": len(query), "selectionEnd": len(query)}
+    )
+    driver.execute_cdp_cmd("Input.insertText", {"text": query})
+    results = _results(driver)
+    assert f"claims/{cid}/" in results[0][0], results[:3]
+    assert box.get_attribute("value") == query
+    for _, title in results:  # highlighting never cuts through its own markup (「ark>不毛<mark>な…」)
+        assert "ark>" not in title.replace("<mark>", "").replace("</mark>", ""), title
+    assert _severe(driver) == []
+
+
+def test_material_alone_finds_nothing_for_a_whole_japanese_query(driver, base_url, site):
+    """The control for the test above: Material's worker without the segmenter answers 不毛な台地 with nothing."""
+    (mended,) = (site / "assets" / "javascripts" / "workers").glob("search.*.min.js")
+    original = mended.with_name("unsegmented.min.js")
+    original.write_text(
+        mended.read_text(encoding="utf-8").removeprefix(JAPANESE_QUERY_SEGMENTER), encoding="utf-8"
+    )
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    _open(driver, base_url)
+    driver.set_script_timeout(60)
+    found = {
+        name: driver.execute_async_script(
+            SEARCH_IN_WORKER, f"{base_url}assets/javascripts/workers/{name}", index, "不毛な台地"
+        )
+        for name in (original.name, mended.name)
+    }
+    assert found[original.name]["items"] == 0 and found[mended.name]["items"] > 0, found
+
+
+ENGLISH_QUERIES = [
+    "barren plateaus",
+    "parameter shift",
+    "inference memory bound",
+    "training stay on GPUs",
+    "brain 20 watts",
+    "quantum linearity",
+    "measurement collapse",
+    "process supervision",
+    "data exhaustion",
+    "neuromorphic hardware",
+    "spike bandwidth",
+    "efficiency over scale",
+]
+
+
+@pytest.mark.parametrize("query", ENGLISH_QUERIES)
+def test_search_ranks_a_claim_above_its_notebook(driver, base_url, query):
+    """Where a claim page and its notebook both match, the claim page comes first, and the notebook's result is
+    titled as a notebook, not with the claim's title again."""
+    _open(driver, f"{base_url}en/")
+    box = WebDriverWait(driver, 10).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input"))
+    )
+    box.click()
+    box.send_keys(query)
+    results = _results(driver)
+    pages = [re.search(r"/en/(claims|notebooks)/([a-z0-9-]+)/", href) for href, _ in results]
+    order = [(m[1], m[2]) for m in pages if m]
+    for kind, cid in order:
+        if kind == "notebooks" and ("claims", cid) in order:
+            assert order.index(("claims", cid)) < order.index(("notebooks", cid)), order
+    notebook_titles = [t for (href, t) in results if "/notebooks/" in href and "#" not in href]  # pages
+    assert all(re.sub("<[^>]+>", "", t).startswith("Notebook: ") for t in notebook_titles), notebook_titles
+    assert any(kind == "claims" for kind, _ in order), results[:3]
+
+
+@pytest.mark.parametrize(("start", "target", "lang"), [("", "en/", "en"), ("en/", "", "ja")])
+def test_a_notebook_switches_to_the_same_notebook(driver, base_url, start, target, lang):
+    _open(driver, f"{base_url}{start}notebooks/{CLAIM}/")
+    link = driver.find_element(By.CSS_SELECTOR, f'a.md-select__link[hreflang="{lang}"]')
+    driver.execute_script("arguments[0].click()", link)
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    )
+    assert driver.current_url == f"{base_url}{target}notebooks/{CLAIM}/"
+
+
+@pytest.mark.parametrize(("path", "lang", "home"), [("404.html", "ja", "/"), ("en/404.html", "en", "/en/")])
+def test_the_404_page_speaks_its_language(driver, base_url, path, lang, home):
+    """Japanese at the root, English under /en/: each with its language, its own menu and words, and a switcher
+    that leads to each language's home page."""
+    _open(driver, base_url + path)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    assert driver.find_element(By.TAG_NAME, "h1").text == words("not_found.title", lang)
+    links = {
+        a.get_attribute("hreflang"): a.get_attribute("href")
+        for a in driver.find_elements(By.CSS_SELECTOR, "a.md-select__link")
+    }
+    assert links == {"ja": base_url, "en": f"{base_url}en/"}
+    content = driver.find_element(By.CSS_SELECTOR, ".md-content")
+    assert content.find_elements(By.CSS_SELECTOR, f'a[href="{home}"]')
+    nav = [
+        a.get_attribute("href")
+        for a in driver.find_elements(By.CSS_SELECTOR, ".md-nav--primary a.md-nav__link")
+    ]
+    assert nav and all(("/en/" in h) == (lang == "en") for h in nav if h.startswith(base_url)), nav
+
+
+def test_every_skip_link_and_toc_link_has_a_target(site):
+    """Material's skip link (and the table of contents) on each page points at a heading that exists: on
+    Japanese notebook pages it pointed at #_1, which no heading had."""
+    pages = sorted(site.glob("**/notebooks/*/index.html"))
+    assert len(pages) >= 2 * len([e for e in registry.catalogue()[1] if e.implemented])
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        ids = set(re.findall(r'\bid="([^"]+)"', html))
+        skip = re.search(r'<a href="#([^"]*)" class="md-skip"', html)
+        assert skip and skip[1] in ids, f"{page.relative_to(site)}: skip link to #{skip and skip[1]}"
+        for anchor in re.findall(r'<a href="#([^"]+)" class="md-nav__link"', html):
+            assert anchor in ids, f"{page.relative_to(site)}: toc link to #{anchor}"
+
+
+# --- issue 25: accessibility (axe-core), verdicts not by colour alone, the claims index ------------------
+def _axe_pages() -> list[tuple[str, str]]:
+    """The home page, the index, a claim page of each kind (experiment, sourced, opinion), a notebook and the 404
+    page, in both languages."""
+    one_of_each = {}
+    for e in registry.catalogue()[1]:
+        if e.implemented:
+            one_of_each.setdefault(e.kind, e.id)
+    pages = [
+        "",
+        "claims/",
+        *(f"claims/{cid}/" for cid in one_of_each.values()),
+        f"notebooks/{CLAIM}/",
+        "404.html",
+    ]
+    return [(prefix, page) for prefix in ("", "en/") for page in pages]
+
+
+def test_the_axe_pages_cover_every_kind_of_claim():
+    claims = [p.split("/")[1] for _, p in _axe_pages() if p.startswith("claims/") and p != "claims/"]
+    assert {registry.entry(c).kind for c in claims} == {"experiment", "sourced", "opinion"}
+
+
+@pytest.mark.parametrize(("prefix", "page"), _axe_pages())
+def test_axe_finds_no_serious_or_critical_violation(driver, base_url, prefix, page):
+    """axe-core (bundled by selenium-axe-python) on each page as a reader gets it, scripts run: no violation
+    of impact serious or critical (contrast, link styles, ARIA on the index's sort buttons, dialog names…)."""
+    _open(driver, f"{base_url}{prefix}{page}")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == ("en" if prefix else "ja")
+    axe = Axe(driver)
+    axe.inject()
+    found = axe.run()["violations"]
+    bad = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert bad == [], axe.report(bad)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), [("", "ja"), ("en/", "en")])
+def test_each_scorecard_tile_names_its_verdict(driver, base_url, prefix, lang):
+    """A tile's colour is never the only cue: it shows its verdict in words (and an icon a reader skips)."""
+    _open(driver, f"{base_url}{prefix}")
+    tiles = driver.find_elements(By.CSS_SELECTOR, ".kg-scorecard .kg-tile")
+    assert len(tiles) == len(registry.catalogue()[1])
+    for tile in tiles:
+        verdict = next(c[3:] for c in tile.get_attribute("class").split() if c not in ("kg-tile",))
+        shown = tile.find_element(By.CSS_SELECTOR, ".kg-tile-verdict")
+        assert shown.is_displayed() and shown.text.strip().endswith(words(f"verdict.{verdict}", lang))
+        assert shown.find_element(By.CSS_SELECTOR, "[aria-hidden=true]").text.strip()
+
+
+@pytest.mark.parametrize(("prefix", "lang"), [("", "ja"), ("en/", "en")])
+def test_the_claim_page_names_its_verdict_once(driver, base_url, prefix, lang):
+    """The verdict box has no title repeating 「判定：支持」 above the badge: the badge names it, once."""
+    _open(driver, f"{base_url}{prefix}claims/{CLAIM}/")
+    box = driver.find_element(By.CSS_SELECTOR, "#verdict ~ .admonition")
+    assert box.find_elements(By.CSS_SELECTOR, ".admonition-title") == []
+    assert len(box.find_elements(By.CSS_SELECTOR, ".kg-badge")) == 1
+    assert words("verdict.supported", lang) + words("colon", lang) not in box.text
+
+
+def _rows(driver) -> list:
+    return driver.find_elements(By.CSS_SELECTOR, ".kg-claims tbody tr")
+
+
+def _order(driver, key: str) -> list[int]:
+    """Each row's place among the verdicts (supported first) or the catalogue's sections."""
+    ranks = list(VERDICTS) if key == "verdict" else list(registry.catalogue()[0])
+    return [ranks.index(r.get_attribute(f"data-{key}")) for r in _rows(driver)]
+
+
+@pytest.mark.parametrize(("prefix", "lang"), [("", "ja"), ("en/", "en")])
+def test_claims_index_sorts_by_verdict_section_and_title_and_counts_what_a_filter_leaves(
+    driver, base_url, prefix, lang
+):
+    """Only the verdict, section and title columns sort, through real buttons in the heads (no role=button with
+    aria-sort); the filters carry visible labels and say 「すべて」/"All", not 「章: *」; a live line tells how
+    many rows a filter leaves; on a phone, where the heads are hidden, the bar's sort choice still sorts, and its
+    selects are 16 px or more (iOS zooms into smaller fields)."""
+    _open(driver, f"{base_url}{prefix}claims/")
+    total = len(_rows(driver))
+    heads = driver.find_elements(By.CSS_SELECTOR, ".kg-claims thead th")
+    sortable = [
+        h.find_element(By.TAG_NAME, "button").get_attribute("data-sort")
+        for h in heads
+        if h.find_elements(By.TAG_NAME, "button")
+    ]
+    assert sorted(sortable) == ["claim", "section", "verdict"]
+    assert all(h.get_attribute("role") is None and h.get_attribute("aria-sort") is None for h in heads)
+    selects = {
+        s.get_attribute("data-key"): s for s in driver.find_elements(By.CSS_SELECTOR, ".kg-claims-bar select")
+    }
+    assert set(selects) == {"section", "verdict", "sort"}
+    for key, label in (("section", "column.section"), ("verdict", "column.verdict"), ("sort", "index.sort")):
+        assert selects[key].find_element(By.XPATH, "..").text.startswith(words(label, lang))
+    assert selects["section"].find_elements(By.TAG_NAME, "option")[0].text == words("index.all", lang)
+
+    count = driver.find_element(By.CSS_SELECTOR, ".kg-claims-count")
+    assert count.get_attribute("role") == "status" and count.get_attribute("aria-live") == "polite"
+    partly = len([r for r in _rows(driver) if r.get_attribute("data-verdict") == "partly"])
+    driver.execute_script(
+        "arguments[0].value = 'partly'; arguments[0].dispatchEvent(new Event('change'))", selects["verdict"]
+    )
+    assert count.text == words("index.shown", lang).format(shown=partly, total=total)
+    driver.execute_script(
+        "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('change'))", selects["verdict"]
+    )
+    assert count.text == words("index.shown", lang).format(shown=total, total=total)
+
+    verdict_head = next(h for h in heads if h.find_elements(By.CSS_SELECTOR, 'button[data-sort="verdict"]'))
+    verdict_head.find_element(By.TAG_NAME, "button").click()
+    order = _order(driver, "verdict")
+    assert order == sorted(order) and verdict_head.get_attribute("aria-sort") == "ascending"
+    verdict_head.find_element(By.TAG_NAME, "button").click()
+    order = _order(driver, "verdict")
+    assert order == sorted(order, reverse=True) and verdict_head.get_attribute("aria-sort") == "descending"
+    try:
+        driver.set_window_size(390, 844)
+        assert not driver.find_element(By.CSS_SELECTOR, ".kg-claims thead").is_displayed()
+        sort = selects["sort"]
+        assert sort.is_displayed()
+        driver.execute_script(
+            "arguments[0].value = 'section'; arguments[0].dispatchEvent(new Event('change'))", sort
+        )
+        order = _order(driver, "section")
+        assert order == sorted(order) and len(set(order)) > 1
+        for s in selects.values():
+            assert float(s.value_of_css_property("font-size").removesuffix("px")) >= 16
+        width = driver.execute_script("return document.documentElement.clientWidth")
+        bar = driver.find_element(By.CSS_SELECTOR, ".kg-claims-bar")
+        assert bar.rect["x"] + bar.rect["width"] <= width, "the bar fits a phone"
+        assert all(s.rect["x"] + s.rect["width"] <= width for s in selects.values())
+    finally:
+        driver.set_window_size(1280, 1000)
+    assert _severe(driver) == []

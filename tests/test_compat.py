@@ -150,6 +150,20 @@ def test_the_template_override_replaces_blocks_material_still_has():
         assert re.search(rf"{{%-? block {block} -?%}}", base), f"Material's base.html has no block {block}"
 
 
+def test_the_search_partial_is_materials_own_plus_a_dialog_name():
+    """overrides/partials/search.html copies Material's partial to name the search dialog (axe-core's
+    aria-dialog-name); apart from its comment and that attribute it is still the installed Material's."""
+    theirs = (_material_dir() / "partials" / "search.html").read_text(encoding="utf-8")
+    ours = (REPO / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
+    named = " aria-label=\"{{ lang.t('search') }}\""
+    assert re.search(r'<div class="md-search"[^>]*role="dialog"' + re.escape(named) + ">", ours)
+
+    def strip(html: str) -> str:
+        return re.sub(r"^{#-.*?-#}\n", "", html, flags=re.S).replace(named, "")
+
+    assert strip(ours) == strip(theirs)
+
+
 def test_permalink_title_speaks_the_pages_language():
     import markdown
 
@@ -236,3 +250,143 @@ def test_the_mended_worker_finds_what_lunr_alone_misses(material_assets, tmp_pat
     assert found() == 0, "the fixture no longer shows lunr's bug"
     compat.mend_search_worker(material_assets)
     assert found() > 0
+
+
+# --- issue 25: Japanese queries, notebook pages in search, the switcher and the 404 --------------------------
+# Material's worker under node with every message listener kept, in the order registered (the query segmenter
+# is registered before the bundle's own); prints the locations found, best first.
+NODE_WORKER_ALL_LISTENERS = """
+const fs = require("fs"), vm = require("vm"), path = require("path");
+const [worker, indexFile, query] = process.argv.slice(2);
+const index = JSON.parse(fs.readFileSync(indexFile, "utf8"));
+const here = path.dirname(worker);
+const listeners = [];
+const send = (data) => { const ev = { data }; for (const f of listeners) f(ev); };
+globalThis.self = globalThis;
+globalThis.addEventListener = (type, f) => { if (type === "message") listeners.push(f); };
+globalThis.importScripts = (...urls) => {
+  for (const u of urls) vm.runInThisContext(fs.readFileSync(path.resolve(here, u), "utf8"));
+};
+globalThis.postMessage = (m) => {
+  if (m.type === 1) send({ type: 2, data: query });
+  else if (m.type === 3) console.log(JSON.stringify(m.data.items.map((g) => g[0].location)));
+};
+console.warn = () => {};
+vm.runInThisContext(fs.readFileSync(worker, "utf8"), { filename: worker });
+send({ type: 0, data: Object.assign(index, { options: { suggest: false } }) });
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node runs Material's search worker here; not installed")
+def test_the_worker_segments_a_japanese_query_as_the_index(material_assets, tmp_path, config):
+    """A Japanese query typed whole (as an input method commits it) finds its page only once the worker cuts it
+    with the index's segmenter; an English index's queries are left as they are."""
+    search = config.plugins["material/search"].config
+    conf = {"lang": ["ja"], "separator": search.separator, "pipeline": search.pipeline}
+    conf["fields"] = {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1e6}}
+    docs = [
+        {"location": "a/", "title": "不毛な台地", "text": "<p>勾配が消える不毛な台地。</p>"},
+        {"location": "b/", "title": "データの枯渇と進歩の速さ", "text": "<p>データの枯渇。</p>"},
+        {"location": "c/", "title": "スパイクの帯域", "text": "<p>スパイクで通信する。</p>"},
+        {"location": "d/", "title": "Plain English", "text": "<p>barren plateaus</p>"},
+    ]
+    index = tmp_path / "index.json"
+    index.write_text(json.dumps({"config": conf, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+    script = tmp_path / "worker.js"
+    script.write_text(NODE_WORKER_ALL_LISTENERS, encoding="utf-8")
+    (worker,) = sorted(material_assets.glob(compat.SEARCH_WORKER))
+
+    def found(query: str, path: Path = index) -> list[str]:
+        proc = subprocess.run(
+            ["node", str(script), str(worker), str(path), query], capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    queries = {"不毛な台地": "a/", "データの枯渇": "b/", "+データの枯渇": "b/", '"不毛な台地"': "a/"}
+    assert all(found(q) == [] for q in ("不毛な台地", "データの枯渇")), "Material alone now segments queries"
+    compat.mend_search_worker(material_assets)
+    assert worker.read_text(encoding="utf-8").startswith(compat.JAPANESE_QUERY_SEGMENTER)
+    for query, page in queries.items():
+        assert found(query)[:1] == [page], query
+    assert found("スパイク") == ["c/"], "one katakana word, not four letters matching everything"
+    english = tmp_path / "en.json"
+    english.write_text(json.dumps({"config": conf | {"lang": ["en"]}, "docs": docs}), encoding="utf-8")
+    assert found("barren plat", english) == ["d/"]
+
+
+def test_search_results_show_notebooks_as_notebooks_below_their_claims():
+    docs = [
+        {"location": "claims/x/", "title": "不毛な台地", "text": "<p>主張</p>"},
+        {
+            "location": "notebooks/x/",
+            "title": "不毛な台地",
+            "text": "In\xa0[1]: Copied! <pre>run(1)\n</pre> run(1) <p>支持</p>",
+        },
+        {"location": "notebooks/x/#_1", "title": "不毛な台地¶", "text": "<p>このノートブックは</p>"},
+        {"location": "notebooks/x/#1", "title": "1. 主張を実行する¶", "text": "<p>記録</p>"},
+    ]
+    tidy = compat.tidy_search_docs(docs, "ja")
+    assert [d["location"] for d in tidy] == ["claims/x/", "notebooks/x/", "notebooks/x/#1"]
+    claim, notebook, section = tidy
+    assert notebook["title"] == "ノートブック：不毛な台地" and section["title"] == "1. 主張を実行する"
+    spaced = compat.tidy_search_docs([{"location": "a/", "title": "t", "text": "a ·  b /  c"}], "en")
+    assert spaced[0]["text"] == "a · b / c"
+    assert notebook["text"] == "<p>このノートブックは</p> <pre>run(1)\n</pre> <p>支持</p>"
+    assert "boost" not in claim and notebook["boost"] == section["boost"] < 1
+    english = compat.tidy_search_docs([d | {"title": "Barren"} for d in docs[:2]], "en")
+    assert english[1]["title"] == "Notebook: Barren"
+
+
+def test_a_notebook_switches_to_the_same_notebook_in_the_other_language(config):
+    config.plugins["i18n"].on_config(config)
+    for url in ("notebooks/x/", "en/notebooks/x/"):
+        alternates = compat.notebook_alternates(url, config)
+        assert {lang: a.url for lang, a in alternates.items()} == {
+            "ja": "notebooks/x/",
+            "en": "en/notebooks/x/",
+        }
+
+
+def test_a_notebook_title_gets_the_id_its_skip_link_points_to():
+    from mkdocs.structure.toc import get_toc
+
+    toc = get_toc([{"level": 1, "id": "_1", "name": "不毛な台地", "children": []}])
+    html = '<h1 id="">不毛な台地<a class="anchor-link" href="#">¶</a></h1><h2 id="">x<a class="anchor-link" href="#">¶</a></h2>'
+    assert compat.notebook_heading_id(html, toc).startswith(
+        '<h1 id="_1">不毛な台地<a class="anchor-link" href="#_1">'
+    )
+    assert compat.notebook_heading_id(html, get_toc([])).startswith('<h1 id="_1">')
+    kept = '<h1 id="barren-plateaus">Barren plateaus<a class="anchor-link" href="#barren-plateaus">¶</a></h1>'
+    assert compat.notebook_heading_id(kept, toc) == kept
+
+
+def test_each_language_gets_its_own_404_and_the_switcher_its_home_pages(config, tmp_path):
+    config.plugins["i18n"].on_config(config)
+    config.extra.alternate = [{"name": "日本語", "link": "notebooks/x/", "lang": "ja"}]  # a page's, left over
+    compat.language_roots(config)
+    assert (
+        [a["link"] for a in config.extra.alternate]
+        == ["/", "/en/"]
+        == [a["link"] for a in config.extra["alternate"]]
+    )
+    written = compat.write_not_found_pages(tmp_path, {"ja": "見つかりません", "en": "Not found"})
+    assert written == [tmp_path / "404.html", tmp_path / "en" / "404.html"]
+    assert written[0].read_text(encoding="utf-8") == "見つかりません"
+
+
+def test_search_snippets_keep_table_cells_apart():
+    from material.plugins.search.plugin import Parser
+
+    compat.separate_table_cells()
+    compat.separate_table_cells()  # once only
+    parser = Parser()
+    parser.feed(
+        "<h2 id='t'>Table</h2><p>before</p><table><thead><tr><th>Claim</th><th>Kind</th></tr></thead>"
+        "<tbody><tr><td>Barren</td><td>experiment</td></tr>\n<tr><td>20 W</td><td>sourced</td></tr></tbody>"
+        "</table><p>after</p>"
+    )
+    parser.close()
+    (section,) = [s for s in parser.data if s.id == "t"]
+    text = " ".join("".join(section.text).split())  # the snippet is HTML: runs of spaces show as one
+    assert "Claim · Kind / Barren · experiment / 20 W · sourced / <p>after</p>" in text, text

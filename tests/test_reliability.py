@@ -27,6 +27,7 @@ import pytest
 from experiments.common.stats import Estimate
 from kanguri import cache, cli, frozen, notebook, notebooks, registry, runner, scaffold
 from kanguri.errors import ClaimError
+from kanguri.paths import root
 from kanguri.sources import load_sources
 from tests import toy
 
@@ -432,6 +433,23 @@ def test_an_unreachable_scheduler_fails_fast_in_one_line(toy_project, tmp_path):
     assert wall < 10, f"{wall:.1f} s"  # 3 s of waiting plus the command's start-up, on a busy machine
 
 
+def test_a_server_that_is_not_a_dask_scheduler_fails_in_one_line(toy_project, tmp_path):
+    with socket.socket() as s:  # it accepts connections and never says a word
+        s.bind(("127.0.0.1", 0))
+        s.listen(4)
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+        t0 = time.monotonic()
+        out = _kanguri(
+            toy_project, tmp_path / "c", "run", "toy-mean", "--executor", "dask", "--scheduler", address
+        )
+        wall = time.monotonic() - t0
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        f"kanguri: no dask scheduler answers at {address} (waited 3 s)"
+    ]
+    assert wall < 12, f"{wall:.1f} s"
+
+
 def test_a_scheduler_without_the_dask_executor_is_an_error(toy_project, tmp_path):
     out = _kanguri(toy_project, tmp_path / "c", "run", "toy-mean", "--scheduler", "tcp://127.0.0.1:1")
     assert out.returncode == 2 and "--scheduler needs --executor dask" in out.stderr
@@ -489,3 +507,21 @@ def test_a_notebook_that_cannot_be_built_is_not_served_from_the_last_build(toy_p
     with pytest.raises(ClaimError, match="planned"):
         notebooks.build("toy-other", "en", out)  # toy-other has no module now
     assert not [p for p in old if p.exists()]
+
+
+# --- performance: a fresh clone executes no notebook ---------------------------------------------------
+def test_every_walkthrough_notebook_is_frozen_for_the_current_code():
+    """``make test`` and ``make site`` on a fresh clone serve the executed notebooks from ``results/notebooks/``
+    when their key (script, records, ``show``) is current; a stale one costs a kernel and the claim's quick run
+    at the next seed (as long as its quick run: benchmarks/test_costs.py)."""
+    registry.refresh()
+    frozen_notebooks = root() / "results" / "notebooks"
+    stale = [
+        f"{cid}.{lang}"
+        for cid in registry.implemented()
+        for lang in ("ja", "en")
+        if not (frozen_notebooks / notebooks._cached(cid, lang, notebooks.script(cid, lang)).name).is_file()
+    ]
+    assert not stale, (
+        f"walkthrough notebooks not frozen for the current code (make site && make freeze): {stale}"
+    )

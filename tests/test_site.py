@@ -224,10 +224,14 @@ def test_heading_anchors_are_readable_and_tooltips_speak_the_language(site):
     assert 'id="verdict"' in en and 'title="Permanent link"' in en
 
 
-def test_the_404_page_speaks_both_languages(site):
-    html = (site / "404.html").read_text(encoding="utf-8")
-    assert 'href="/"' in html and 'href="/en/"' in html
-    assert "見つかりませんでした" in html and "does not exist" in html
+def test_each_language_has_its_own_404_page(site):
+    """Japanese at the root, English under /en/ (static-i18n wrote the last language's over the root's)."""
+    ja = (site / "404.html").read_text(encoding="utf-8")
+    en = (site / "en" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in ja and "見つかりませんでした" in ja and "does not exist" not in ja
+    assert '<html lang="en"' in en and "does not exist" in en and "見つかりませんでした" not in en
+    for html in (ja, en):  # the switcher leads to each language's home page, from any path
+        assert '<a href="/" hreflang="ja"' in html and '<a href="/en/" hreflang="en"' in html
 
 
 def test_notebook_pages_are_light_and_draw_figures_like_claim_pages(site):
