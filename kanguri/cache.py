@@ -90,7 +90,11 @@ def key(claim_id: str, profile: str, config: Any, seed: int) -> str:
     module = root() / "claims" / f"{module_name(claim_id)}.py"
     closure = source_closure(module)
     # each module's data beside it: messages (<module>.<lang>.yml), anchors, cited sources
-    files = [*closure, *(y for f in closure for y in sorted(f.parent.glob(f"{f.stem}.*.yml"))), *ENGINE_SOURCES]
+    files = [
+        *closure,
+        *(y for f in closure for y in sorted(f.parent.glob(f"{f.stem}.*.yml"))),
+        *ENGINE_SOURCES,
+    ]
     for f in files:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     is_config = dataclasses.is_dataclass(config) and not isinstance(config, type)
@@ -163,7 +167,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-STALE_STAGING_S = 86_400  # a staging folder named without its owner's pid (older versions) is stale after a day
+STALE_STAGING_S = (
+    86_400  # a staging folder named without its owner's pid (older versions) is stale after a day
+)
 
 
 def sweep_staging(max_age_s: float = STALE_STAGING_S) -> None:

@@ -521,7 +521,7 @@ def test_every_skip_link_and_toc_link_has_a_target(site):
 def _axe_pages() -> list[tuple[str, str]]:
     """The home page, the index, a claim page of each kind (experiment, sourced, opinion), a notebook and the 404
     page, in both languages."""
-    one_of_each = {}
+    one_of_each: dict[str, str] = {}
     for e in registry.catalogue()[1]:
         if e.implemented:
             one_of_each.setdefault(e.kind, e.id)

@@ -39,7 +39,7 @@ def _used_names(source: str) -> tuple[set[str], list[re.Pattern[str]]]:
         elif isinstance(node, ast.keyword) and node.arg:
             names.add(node.arg)
         elif isinstance(node, ast.JoinedStr):
-            parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.values]
+            parts = [re.escape(str(v.value)) if isinstance(v, ast.Constant) else ".+" for v in node.values]
             patterns.append(re.compile("".join(parts)))
     return names, patterns
 
@@ -102,6 +102,7 @@ def test_a_third_language_rides_along(tmp_path: Path) -> None:
     assert load_catalogue(tmp_path / "x")("k", n=2)("xx") == "⟦a 2⟧"
 
 
+WHAT = L(ja="効果", en="The effect")
 SHAPES = {
     "lower_above": (lambda g: kit.lower_above(WHAT, g, 0.1), Estimate(0.3, 0.2, 0.4, "m", 4), Estimate(0.3, 0.05, 0.4, "m", 4)),
     "upper_below": (lambda g: kit.upper_below(WHAT, g, 0.5), Estimate(0.3, 0.2, 0.4, "m", 4), Estimate(0.3, 0.2, 0.6, "m", 4)),
@@ -110,7 +111,6 @@ SHAPES = {
     "ratio_above": (lambda g: kit.ratio_above(WHAT, g, 2.0), Estimate(5.0, 3.0, 7.0, "m", 4), Estimate(5.0, 1.5, 7.0, "m", 4)),
     "share_at_least": (lambda g: kit.share_at_least(WHAT, g, 0.8), Estimate(0.9, 0.85, 0.95, "m", 20), Estimate(0.9, 0.7, 0.95, "m", 20)),
 }  # fmt: skip
-WHAT = L(ja="効果", en="The effect")
 
 
 @pytest.mark.parametrize("shape", SHAPES)

@@ -24,7 +24,9 @@ def _effect(ev: exp.Evidence) -> dict:
 
 
 def _control(ev: exp.Evidence) -> dict:
-    return interval(ev.control, bar=THRESHOLDS["effect"])  # the same criterion, where the effect must be absent
+    return interval(
+        ev.control, bar=THRESHOLDS["effect"]
+    )  # the same criterion, where the effect must be absent
 
 
 def _above(f: dict) -> bool:
@@ -61,7 +63,11 @@ claim = define(
     "__CLAIM_ID__",
     globals(),
     experiment=exp.run,
-    profiles={"quick": exp.Config(samples=100), "site": exp.Config(samples=1000), "full": exp.Config(samples=100_000)},
+    profiles={
+        "quick": exp.Config(samples=100),
+        "site": exp.Config(samples=1000),
+        "full": exp.Config(samples=100_000),
+    },
     expected="not-testable",
     headline="effect",
 )
