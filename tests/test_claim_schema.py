@@ -105,7 +105,15 @@ def test_scaffold_creates_an_opinion_that_loads(toy_project):
 
     created = scaffold.create("toy-planned")
     names = sorted(p.name for p in created)
-    assert names == ["toy-planned.en.md", "toy-planned.ja.md", "toy_planned.py", "toy_planned.sources.yml"]
+    assert names == [
+        "toy-planned.en.md",
+        "toy-planned.ja.md",
+        "toy_planned.anchors.yml",
+        "toy_planned.en.yml",
+        "toy_planned.ja.yml",
+        "toy_planned.py",
+        "toy_planned.sources.yml",
+    ]
     registry.refresh()
     claim = registry.load("toy-planned")  # the scaffold is a valid definition straight away
     assert claim.kind == "opinion"
