@@ -55,6 +55,10 @@ def project(tmp_path_factory) -> tuple[Path, dict]:
     env = os.environ | {"KANGURI_ROOT": str(root), "PYTHONPATH": str(root)}
     new = _run(root, env, sys.executable, "-m", "kanguri.cli", "new", CID)
     assert new.returncode == 0, new.stderr
+    ruff, written = str(Path(sys.executable).parent / "ruff"), [f"claims/{MOD}.py", f"experiments/{MOD}.py"]
+    for check in (["check"], ["format", "--check"]):  # the scaffold as written, before it is filled in
+        lint = _run(root, env, ruff, *check, *written)
+        assert lint.returncode == 0, f"the scaffold fails ruff {check[0]}: {lint.stdout}{lint.stderr}"
     for name, target in (
         ("experiment.py", f"experiments/{MOD}.py"),
         ("claim.py", f"claims/{MOD}.py"),
