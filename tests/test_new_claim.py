@@ -1,5 +1,6 @@
 """A new claim touches only its own files: in a copy of the project, `kanguri new` plus a filled-in toy claim
-passes the linters, `pytest claims/ -k <id>` and the browser tests, and git sees no other file changed."""
+passes the linters, `pytest claims/ -k <id>`, a strict build and the browser tests that name it, and git sees no
+other file changed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_build import REPO
+from tests.site_build import REPO, mkdocs_build
 
 pytestmark = pytest.mark.site
 DATA = Path(__file__).parent / "data" / "new_claim"
@@ -64,6 +65,9 @@ def project(tmp_path_factory) -> tuple[Path, dict]:
         ("claim.py", f"claims/{MOD}.py"),
         ("words.ja.yml", f"claims/{MOD}.ja.yml"),
         ("words.en.yml", f"claims/{MOD}.en.yml"),
+        ("anchors.yml", f"claims/{MOD}.anchors.yml"),
+        ("page.ja.md", f"docs/claims/{CID}.ja.md"),
+        ("page.en.md", f"docs/claims/{CID}.en.md"),
     ):
         shutil.copy(DATA / name, root / target)
     return root, env
@@ -104,3 +108,26 @@ def test_the_new_claim_passes_its_claim_tests(project):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "passed" in proc.stdout and "failed" not in proc.stdout
+
+
+@pytest.mark.skipif(
+    not (shutil.which("chromium") and shutil.which("chromedriver")), reason="needs Debian's Chromium"
+)
+def test_the_new_claim_builds_and_the_browser_finds_it_in_both_languages(project, tmp_path):
+    root, env = project
+    site = tmp_path / "site"
+    build = mkdocs_build(
+        root, site, env=env | {"KANGURI_PROFILE": "site"}
+    )  # the other claims: frozen records
+    warnings = [line for line in build.stderr.splitlines() if "WARNING" in line and "Location" not in line]
+    assert build.returncode == 0, "\n".join(warnings) or build.stderr[-3000:]
+    for lang in ("", "en/"):
+        assert (site / lang / "claims" / CID / "index.html").is_file(), f"no {lang or 'ja/'} page for {CID}"
+    browser_env = env | {"KANGURI_BROWSER_SITE": str(site)}
+    test = "tests/test_browser.py"
+    proc = _run(
+        root, browser_env, sys.executable, "-m", "pytest", test, "-q", "-k", CID, "-p", "no:cacheprovider"
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    summary = proc.stdout.strip().splitlines()[-1]  # its search tests, in Japanese and in English
+    assert "skipped" not in summary and int(summary.split(" passed")[0].split()[-1]) >= 2, summary
