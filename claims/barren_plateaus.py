@@ -5,24 +5,27 @@ number of qubits, so optimisation stalls. Words: ``barren_plateaus.<lang>.yml``;
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from experiments import barren_plateaus as exp
 from experiments.common.stats import DecaySeries, Estimate, wilson
+from experiments.common.training import Stop, converged_share
 from kanguri.claim import define
-from kanguri.kit import V, Words, control_rule, synthetic
+from kanguri.kit import Robustness, V, Words, control_rule, synthetic, unconverged
 from kanguri.report import Figure, Report, Series
-from kanguri.rule import Check, Falsification, Rule, Verdict
+from kanguri.rule import Check, Falsification, Rule
 from kanguri.text import L
 
 W = Words(__file__)
 THRESHOLDS = {
-    "kappa": 0.5,  # "exponential in qubits": Var ∝ 2^(−κn) with κ above 0.5 (95% lower bound)
+    # a barren plateau is Var ∈ O(b^(−n)) for some b > 1 (McClean et al. 2018; Cerezo et al. 2021): any κ > 0 in
+    # Var ∝ 2^(−κn), so the bar on κ only asks for a decay; the decisive test is the exponential shape
+    "kappa": 0.0,
     "preference": 0.95,  # the exponential model fits better than a power law in 95% of bootstrap replicates
-    "significance": 0.05,  # training: more runs stuck with the global cost (Fisher's exact test)
+    "significance": 0.05,  # training: more runs stalled at the largest size than at the smallest (Fisher)
     "check_tolerance": 1e-6,  # our simulator against lightning.qubit
 }
 T = THRESHOLDS
@@ -62,17 +65,14 @@ def _exponential(term: str, pick: Pick) -> Check[exp.Evidence]:
     )
 
 
-def _verdict(held: Mapping[str, bool]) -> Verdict:
-    if not held["simulator"]:
-        return "not-testable"  # a simulator we cannot trust decides nothing
-    if held["deep"] and held["global"] and held["stalls"]:
-        return "supported"
-    return "partly" if held["deep"] or held["global"] else "not-supported"
+def _trend(stuck: list[Estimate], p: float, sizes: list[int]) -> dict:
+    return {"first": stuck[0].value, "last": stuck[-1].value, "n0": sizes[0], "n1": sizes[-1], "each": stuck[0].n,
+            "p": p, "alpha": T["significance"]}  # fmt: skip
 
 
 def _stalls(ev: exp.Evidence) -> dict:
-    g, local = ev.stuck_global, ev.stuck_local
-    return {"g": g.value, "l": local.value, "runs": g.n, "p": ev.stall_p, "alpha": T["significance"]}
+    facts = _trend(ev.stuck_global, ev.stall_p, ev.train_sizes)
+    return facts | unconverged(ev.stops)
 
 
 rule: Rule[exp.Evidence] = Rule(
@@ -84,9 +84,9 @@ rule: Rule[exp.Evidence] = Rule(
             "simulator",
             lambda ev: {"error": ev.check_max_error, "tolerance": T["check_tolerance"]},
             lambda f: f["error"] <= f["tolerance"],
+            sanity=True,
         ),
     },
-    verdict=_verdict,
 )
 # the same criterion where the decay must not be exponential; the MLP's width axis has no natural unit, so
 # only the scale-free half of the criterion applies to it
@@ -98,6 +98,14 @@ control = control_rule(
             "mlp",
             lambda ev: {"share": ev.mlp.exp_share, "power": ev.mlp.power.value, "pref": T["preference"]},
             lambda f: f["share"] >= f["pref"],
+            group="control",
+        ),
+        # the stall criterion on the local cost, whose gradients vanish only polynomially: it must not stall more
+        # at the largest size than at the smallest
+        "local_stalls": W.check(
+            "local_stalls",
+            lambda ev: _trend(ev.stuck_local, ev.stall_p_local, ev.train_sizes),
+            lambda f: f["p"] < f["alpha"],
             group="control",
         ),
     }
@@ -127,7 +135,9 @@ def _supporting() -> exp.Evidence:
         shallow_local=_on_qubits(lambda n: n**-2.0, 0.05),  # a power law in n
         fixed_depth=_on_qubits(lambda n: 0.05, 0.3),
         mlp=synthetic_series(WIDTHS, [1 / w for w in WIDTHS], 0.0),
-        stuck_global=wilson(11, 20), stuck_local=wilson(1, 20), stall_p=0.0006, check_max_error=1e-15,
+        train_sizes=[4, 6, 8], stuck_global=[wilson(1, 12), wilson(5, 12), wilson(10, 12)],
+        stuck_local=[wilson(0, 12), wilson(0, 12), wilson(1, 12)], stall_p=0.0003, stall_p_local=0.5,
+        stops=[Stop(40, 40, reached=False, still_improving=False)] * 36, check_max_error=1e-15,
     )  # fmt: skip
 
 
@@ -135,7 +145,7 @@ def _null() -> exp.Evidence:
     """Gradients that do not vanish, and training that does not stall."""
     flat = _on_qubits(lambda n: 0.05, 0.3)
     return replace(
-        _supporting(), deep_random=flat, shallow_global=flat, stuck_global=wilson(1, 20), stall_p=0.76
+        _supporting(), deep_random=flat, shallow_global=flat, stuck_global=[wilson(1, 12)] * 3, stall_p=0.76
     )
 
 
@@ -144,15 +154,15 @@ falsify = Falsification(
     null=_null,
     flips={
         "deep": lambda ev: replace(ev, deep_random=_on_qubits(lambda n: n**-4.0, 0.1)),
-        "global": lambda ev: replace(ev, shallow_global=_on_qubits(lambda n: 2 ** (-n / 4), 1.0)),
+        "global": lambda ev: replace(ev, shallow_global=_on_qubits(lambda n: n**-3.0, 0.2)),
         "stalls": lambda ev: replace(ev, stall_p=0.3),
-        "simulator": lambda ev: replace(ev, check_max_error=1e-3),
     },
     control_flips={
         "local": lambda ev: replace(ev, shallow_local=_on_qubits(lambda n: 2.0**-n, 1.0)),
         "fixed": lambda ev: replace(ev, fixed_depth=_on_qubits(lambda n: 2.0**-n, 0.99)),
         # exponential in width, 2^(−width/32): the criterion must accept it
         "mlp": lambda ev: replace(ev, mlp=synthetic_series(WIDTHS, [2 ** (-w / 32) for w in WIDTHS], 1.0)),
+        "local_stalls": lambda ev: replace(ev, stall_p_local=0.001),
     },
 )
 
@@ -171,18 +181,23 @@ def _values(r: exp.Result) -> dict:
         share_mlp=V(100 * ev.mlp.exp_share, unit="percent", digits=2),
         power_local=ev.shallow_local.power,
         power_mlp=ev.mlp.power,
-        stuck_global=V(ev.stuck_global, digits=2),
-        stuck_local=V(ev.stuck_local, digits=2),
+        stuck_global=V(ev.stuck_global[-1], digits=2),
+        stuck_local=V(ev.stuck_local[-1], digits=2),
+        stuck_global_small=V(ev.stuck_global[0], digits=2),
         training_p=V(ev.stall_p, digits=2),
+        training_p_local=V(ev.stall_p_local, digits=2),
+        train_n_min=ev.train_sizes[0],
+        train_n_max=ev.train_sizes[-1],
+        train_shots=r.train_shots,
+        converged_share=converged_share(ev.stops),
         n_max=int(ev.deep_random.x[-1]),
         var_deep_max=ev.deep_random.var[-1],
         check_error=V(ev.check_max_error, digits=2),
         mlp_ratio=ev.mlp.var[0] / ev.mlp.var[-1],
         mlp_width_ratio=int(ev.mlp.x[-1] / ev.mlp.x[0]),
-        kappa_second=kappa(r.deep_second_seed),
         depth_ratio=r.depth_ratio,
         depth_check_n=r.depth_check_qubits,
-    )
+    ) | (W.values(kappa_second=kappa(r.deep_second_seed)) if r.deep_second_seed else {})
 
 
 def _names(r: exp.Result) -> dict[str, L]:
@@ -216,13 +231,17 @@ def _ratio(deep: DecaySeries) -> Figure:
 
 def _figures(r: exp.Result, names: dict[str, L]) -> dict[str, Figure]:
     mlp = r.evidence.mlp
-    trained = [W.series(f"trained_{t.objective}", t.steps, t.global_cost_mean, lo=t.global_cost_lo,
-                        hi=t.global_cost_hi) for t in (r.training["global"], r.training["local"])]  # fmt: skip
+    sizes = r.evidence.train_sizes
+    trained = [
+        Series(label=W(f"series.trained_{key}"), x=sizes, y=[e.value for e in stuck], lo=[e.lo for e in stuck],
+               hi=[e.hi for e in stuck])
+        for key, stuck in (("global", r.evidence.stuck_global), ("local", r.evidence.stuck_local))
+    ]  # fmt: skip
     inverse = [mlp.var[0] * mlp.x[0] / x for x in mlp.x]
     return {
         "variance": _variance(r, names),
         "ratio": _ratio(r.evidence.deep_random),
-        "training": W.figure("training", trained),
+        "training": W.figure("training", trained, shots=r.train_shots),
         "mlp": W.figure(
             "mlp",
             [_band(mlp, W("series.measured")), W.series("inverse_width", mlp.x, inverse, style="fit")],
@@ -249,20 +268,29 @@ def report(r: exp.Result) -> Report:
 
 
 PROFILES = {
-    "quick": exp.Config(qubits=(2, 4, 6, 8, 10), samples=1000, train_runs=20, train_steps=60,
-                        mlp_widths=(16, 32, 64, 128, 256), check_circuits=3, bootstrap=1000),
-    "site": exp.Config(qubits=(2, 4, 6, 8, 10, 12), samples=1000, depth_check_qubits=10, train_runs=20,
-                       train_steps=60, mlp_widths=(16, 32, 64, 128, 256, 512), bootstrap=2000),
-    "full": exp.Config(qubits=(2, 4, 6, 8, 10, 12, 14, 16, 18), samples=10_000, depth_check_qubits=14,
-                       train_qubits=10, train_runs=50, train_steps=200,
+    "quick": exp.Config(qubits=(2, 4, 6, 8, 10), samples=150, depth_check_qubits=6, mlp_widths=(16, 32, 64, 128),
+                        train_runs=24, check_circuits=2, bootstrap=500),
+    "site": exp.Config(qubits=(2, 4, 6, 8, 10, 12), samples=1000, shallow_factor=2, depth_check_qubits=10, second_seed=True,
+                       train_runs=24, mlp_widths=(16, 32, 64, 128, 256, 512),
+                       bootstrap=2000),
+    "full": exp.Config(qubits=(2, 4, 6, 8, 10, 12, 14, 16, 18), samples=10_000, shallow_factor=1, depth_check_qubits=14,
+                       second_seed=True, train_sizes=(4, 6, 8, 10), train_runs=50, train_steps=100,
                        mlp_widths=(16, 32, 64, 128, 256, 512, 1024, 2048), check_circuits=10, bootstrap=5000),
 }  # fmt: skip
+ROBUSTNESS = Robustness(
+    base="quick",
+    knobs={"train_shots": (100, 1000, 10_000), "fit_from": (2, 4)},
+    # shallow circuits and a local cost, where no exponential plateau is expected: the effect must be absent
+    # (with the step budget that lets local-cost runs finish, so that the stall check can be decided there)
+    nulls=({"depth_per_qubit": 0, "cost": "local", "train_steps": 100},),
+)
 claim = define(
     "barren-plateaus",
     globals(),
     experiment=exp.run,
     profiles=PROFILES,
-    expected="supported",
+    expected="partly",
     headline="kappa_deep",
+    trains=True,
     timeout_s={"quick": 900, "site": 1800, "full": 12 * 3600},
 )

@@ -7,51 +7,94 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from experiments import data_limited_scaling as exp
 from experiments.common.stats import Estimate
+from experiments.common.training import Stop, converged_share
 from kanguri.claim import define
-from kanguri.kit import V, Words, control_rule, interval, synthetic
+from kanguri.kit import Robustness, V, Words, control_rule, interval, synthetic, unconverged
 from kanguri.report import Figure, Report, Series, Table, Value
-from kanguri.rule import Falsification, Rule, Verdict
+from kanguri.rule import UNDETERMINED, Falsification, Outcome, Rule, Verdict
 
 W = Words(__file__)
 THRESHOLDS = {
-    # "flat": with 95% confidence the test loss improves by less than 0.02 nats per e-fold of N (a one-sided
-    # equivalence test against a stated tolerance); "improves": its slope is below 0 with 95% confidence
-    "tolerance": 0.02,
+    # "flat": with 95% confidence the test loss improves by less than the tolerance (a config field, and a knob
+    # of the robustness map) per e-fold of N: a one-sided equivalence test; "improves": the opposite side
+    "negligible": 0.01,  # nats: a repetition penalty below this is negligible (Muennighoff et al.'s word)
     "muennighoff_r_star": 15.4,  # Muennighoff et al.'s fitted R*_D
 }
 T = THRESHOLDS
 
+ROBUSTNESS = Robustness(
+    base="site",  # the specifications reuse the site runs (cut short where the cap is lower): no new training
+    knobs={"tolerance": (0.005, 0.01, 0.02, 0.03), "steps": (1000, 2000)},
+    # the characters of every split shuffled: only their frequencies remain, so neither model size nor repeated
+    # data can matter (fewer seeds and sizes: each null run is a new training run)
+    nulls=({"text": "shuffled", "seeds": 3, "widths": (16, 32, 48), "upper_sizes": 3},),
+)
 
-def _slope(e: Estimate, budget: int) -> dict:
-    return interval(e, bar=-T["tolerance"], tol=T["tolerance"], d=budget)
+
+def _sided(e: Estimate, passes: bool, fails: bool, stops: list[Stop], **extra: Any) -> dict:
+    """An interval's facts: undetermined when a run it reads was cut off while still improving, or when the
+    interval lies wholly on neither side of its bar."""
+    cut = unconverged(stops)
+    why = cut[UNDETERMINED] or (None if passes or fails else "straddles")
+    return interval(e, **extra) | cut | {UNDETERMINED: why}
 
 
-def _verdict(held: Mapping[str, bool]) -> Verdict:
-    """Two parts: size stops paying without data but not with it (a contrast), and repetition costs."""
-    contrast = held["small_flat"] and held["large_improves"]
-    if contrast and held["repetition_hurts"]:
+def _flat(e: Estimate, tol: float, d: int, stops: list[Stop]) -> dict:
+    """Flat: the lower bound of the slope is above −tol; not flat: the upper bound is at or below it."""
+    return _sided(e, e.lo > -tol, e.hi <= -tol, stops, bar=-tol, tol=tol, d=d)
+
+
+def _small_flat(ev: exp.Evidence) -> dict:
+    return _flat(ev.slopes[0], ev.tolerance, ev.budgets[0], ev.stops[ev.budgets[0]])
+
+
+def _change(ev: exp.Evidence) -> Estimate:
+    """The fitted change of the size slope from the least to the most data (trend × ln(D_max / D_min))."""
+    span = math.log(ev.budgets[-1] / ev.budgets[0])
+    e = ev.steepening
+    return Estimate(e.value * span, e.lo * span, e.hi * span, e.method, e.n)
+
+
+def _steepens(ev: exp.Evidence) -> dict:
+    e, tol = _change(ev), ev.tolerance
+    stops = [s for d in ev.budgets for s in ev.stops[d]]
+    return _sided(e, e.hi < -tol, e.lo >= -tol, stops, bar=-tol, tol=tol, budgets=len(ev.budgets),
+                  small=ev.budgets[0], large=ev.budgets[-1])  # fmt: skip
+
+
+def _repetition(ev: exp.Evidence) -> dict:
+    """Repetition costs more than a negligible amount: holds above the bar, fails when wholly below it."""
+    e, bar = ev.repetition_penalty, T["negligible"]
+    return _sided(e, e.lo > bar, e.hi <= bar, ev.repeat_stops, epochs=ev.most_epochs, bar=bar)
+
+
+def _and(*outcomes: Outcome) -> Outcome:
+    """Three-valued AND: fails if any fails, undetermined if any is, holds if all hold."""
+    if any(o is False for o in outcomes):
+        return False
+    return None if any(o is None for o in outcomes) else True
+
+
+def _verdict(held: Mapping[str, Outcome]) -> Verdict:
+    """Two parts: size stops paying without data and pays more with more (a contrast), and repetition costs.
+    Both hold: supported; both fail: not supported; otherwise (one, or an undetermined part): partly."""
+    parts = [_and(held["small_flat"], held["steepens"]), held["repetition_hurts"]]
+    if all(p is True for p in parts):
         return "supported"
-    return "partly" if contrast or held["repetition_hurts"] else "not-supported"
+    return "not-supported" if all(p is False for p in parts) else "partly"
 
 
 rule: Rule[exp.Evidence] = Rule(
     checks={
-        "small_flat": W.check(
-            "small_flat", lambda ev: _slope(ev.slope_small, ev.small_budget), lambda f: f["lo"] > f["bar"]
-        ),
-        "large_improves": W.check(
-            "large_improves", lambda ev: _slope(ev.slope_large, ev.large_budget), lambda f: f["hi"] < 0
-        ),
-        "repetition_hurts": W.check(
-            "repetition_hurts",
-            lambda ev: interval(ev.repetition_penalty, epochs=ev.most_epochs),
-            lambda f: f["lo"] > 0,
-        ),
+        "small_flat": W.check("small_flat", _small_flat, lambda f: f["lo"] > f["bar"]),
+        "steepens": W.check("steepens", _steepens, lambda f: f["hi"] < f["bar"]),
+        "repetition_hurts": W.check("repetition_hurts", _repetition, lambda f: f["lo"] > f["bar"]),
     },
     verdict=_verdict,
 )
@@ -60,7 +103,7 @@ control = control_rule(
     {
         "training_loss": W.check(
             "training_loss",
-            lambda ev: _slope(ev.train_slope_small, ev.small_budget),
+            lambda ev: interval(ev.train_slope_small, bar=-ev.tolerance, tol=ev.tolerance, d=ev.budgets[0]),
             lambda f: f["lo"] > f["bar"],
             group="control",
         )
@@ -68,24 +111,37 @@ control = control_rule(
 )
 
 
+def _stops(n: int) -> list[Stop]:
+    return [Stop(steps=300, cap=1500, reached=True, still_improving=False)] * n
+
+
 def _supporting() -> exp.Evidence:
     return exp.Evidence(
-        small_budget=5_000,
-        large_budget=640_000,
-        slope_small=synthetic(-0.01, -0.015, -0.005),
-        slope_large=synthetic(-0.05, -0.06, -0.04),
+        budgets=[5_000, 20_000, 80_000],
+        slopes=[
+            synthetic(-0.005, -0.01, 0.0),
+            synthetic(-0.02, -0.03, -0.01),
+            synthetic(-0.05, -0.06, -0.04),
+        ],
+        steepening=synthetic(-0.016, -0.02, -0.012),  # × ln 16 ≈ 2.77: a change of −0.044 [−0.055, −0.033]
         train_slope_small=synthetic(-0.11, -0.12, -0.1),
         repetition_penalty=synthetic(0.09, 0.07, 0.11),
         most_epochs=16,
+        tolerance=0.02,
+        stops={d: _stops(16) for d in (5_000, 20_000, 80_000)},
+        repeat_stops=_stops(15),
+        ngram_large=2.25,
+        best_large=2.2,
     )
 
 
 def _null() -> exp.Evidence:
-    """More parameters keep helping whatever the data, and repetition costs nothing."""
+    """More parameters help equally whatever the data, and repetition costs nothing."""
     return replace(
         _supporting(),
-        slope_small=synthetic(-0.05, -0.06, -0.04),
-        repetition_penalty=synthetic(0.0, -0.02, 0.02),
+        slopes=[synthetic(-0.05, -0.06, -0.04)] * 3,
+        steepening=synthetic(0.0, -0.003, 0.003),
+        repetition_penalty=synthetic(-0.01, -0.03, -0.005),
     )
 
 
@@ -93,9 +149,9 @@ falsify = Falsification(
     supporting=_supporting,
     null=_null,
     flips={
-        "small_flat": lambda ev: replace(ev, slope_small=synthetic(-0.03, -0.035, -0.025)),
-        "large_improves": lambda ev: replace(ev, slope_large=synthetic(-0.015, -0.035, 0.005)),
-        "repetition_hurts": lambda ev: replace(ev, repetition_penalty=synthetic(0.01, -0.01, 0.03)),
+        "small_flat": lambda ev: replace(ev, slopes=[synthetic(-0.03, -0.035, -0.025), *ev.slopes[1:]]),
+        "steepens": lambda ev: replace(ev, steepening=synthetic(0.0, -0.003, 0.003)),
+        "repetition_hurts": lambda ev: replace(ev, repetition_penalty=synthetic(-0.01, -0.03, -0.005)),
     },
     control_flips={"training_loss": lambda ev: replace(ev, train_slope_small=synthetic(-0.005, -0.01, 0.0))},
 )
@@ -106,19 +162,30 @@ def _values(r: exp.Result) -> dict[str, Value]:
     biggest = max(x.params for x in r.grid)
     runs = [x for x in r.grid if x.params == biggest]
     utilisation = np.mean([x.flops / x.seconds for x in runs]) / 1e9 / r.matmul_gflops
+    stops = [x.stop for x in r.grid + r.repeats]
     return W.values(
-        slope_small=ev.slope_small,
-        slope_large=ev.slope_large,
+        slope_small=ev.slopes[0],
+        slope_large=ev.slopes[-1],
+        slope_change=V(_change(ev)),
         train_slope_small=ev.train_slope_small,
+        ngram_loss_large=V(ev.ngram_large),
+        best_loss_large=V(ev.best_large),
+        ngram_loss_small=V(min(r.ngram[ev.budgets[0]].values())),
+        best_loss_small=V(_best_at(r, ev.budgets[0])),
+        converged_share=converged_share(stops),
+        runs=len(stops),
+        cut=sum(not s.converged for s in stops),
+        capped=sum(not s.reached for s in stops),
         alpha=V(f.alpha, digits=2),
         beta=V(f.beta, digits=2),
         e=f.e,
         rmse=V(f.rmse, digits=2),
         r_star=V(r.r_star, digits=2),
         penalty=ev.repetition_penalty,
-        small_d=ev.small_budget,
-        large_d=ev.large_budget,
+        small_d=ev.budgets[0],
+        large_d=ev.budgets[-1],
         tokens=r.total_tokens,
+        cap=max(x.cap for x in r.grid),
         n_min=min(x.params for x in r.grid),
         n_max=biggest,
         train_chars=r.train_chars,
@@ -126,6 +193,12 @@ def _values(r: exp.Result) -> dict[str, Value]:
         tokens_per_s=V(float(np.mean([x.tokens / x.seconds for x in runs])), unit="chars_per_s"),
         matmul=V(r.matmul_gflops, unit="gflop_per_s"),
     )
+
+
+def _best_at(r: exp.Result, d: int) -> float:
+    """The best model size's test loss at budget d (mean over seeds)."""
+    return min(float(np.mean([x.test_loss for x in r.grid if x.unique == d and x.width == w]))
+               for w in {x.width for x in r.grid})  # fmt: skip
 
 
 def _test_losses(grid: list[exp.Run]) -> dict[tuple[int, int], float]:
@@ -174,13 +247,24 @@ def _repetition_figure(r: exp.Result, p: list[float]) -> Figure:
 
 def _tables(r: exp.Result, by_nd: dict, budgets: list[int], sizes: list[int]) -> dict[str, Table]:
     heads = [W("tables.losses.columns.0"), *(W("terms.budget", d=d) for d in budgets)]
-    stops = [
-        [d] + [sum(x.unique == d and x.stopped == k for x in r.grid) for k in ("settled", "cap")]
-        for d in budgets
-    ]
+    stops: list[list[Any]] = []
+    for d in budgets:
+        ended = [x.stop for x in r.grid if x.unique == d]
+        stops.append([d, sum(s.reached for s in ended), sum(not s.reached and not s.still_improving for s in ended),
+                      sum(not s.converged for s in ended)])  # fmt: skip
+    ended = [x.stop for x in r.repeats]
+    stops.append([W("terms.repeats"), sum(s.reached for s in ended),
+                  sum(not s.reached and not s.still_improving for s in ended), sum(not s.converged for s in ended)])  # fmt: skip
+    rows: list[list[Any]] = [[n] + [by_nd[(d, n)] for d in budgets] for n in sizes]
+    rows.append([W("terms.ngram")] + [min(r.ngram[d].values()) for d in budgets])
+    orders = sorted(next(iter(r.ngram.values())))
+    ngram = [[m] + [r.ngram[d][m] for d in budgets] for m in orders]
+    slopes = [[d, e.value, e.lo, e.hi] for d, e in zip(budgets, r.evidence.slopes, strict=True)]
     return {
-        "losses": W.table("losses", [[n] + [by_nd[(d, n)] for d in budgets] for n in sizes], columns=heads),
-        "stopping": W.table("stopping", stops),
+        "losses": W.table("losses", rows, columns=heads),
+        "stopping": W.table("stopping", stops, patience=r.patience),
+        "ngram": W.table("ngram", ngram, columns=[W("tables.ngram.columns.0"), *heads[1:]]),
+        "slopes": W.table("slopes", slopes),
     }
 
 
@@ -205,20 +289,34 @@ claim = define(
     globals(),
     experiment=exp.run,
     profiles={
-        # quick runs exactly the site's cells that decide the verdict (same sizes, budgets and seeds)
-        "quick": exp.Config(budgets=(5_000, 640_000), repeat_epochs=(1, 16), bootstrap=100),
+        # quick: two sizes, two budgets, smaller batches of shorter windows; a check of the whole pipeline in
+        # seconds, whose verdict must agree with the site's
+        "quick": exp.Config(
+            widths=(16, 32),
+            budgets=(5_000, 15_000),
+            seeds=3,
+            upper_sizes=2,
+            batch=16,
+            block=32,
+            repeat_epochs=(1, 8),
+            repeat_steps=200,
+            bootstrap=50,
+        ),
         "site": exp.Config(),
         "full": exp.Config(
             widths=(16, 32, 64, 128, 256, 512),
             n_layer=4,
             budgets=(50_000, 500_000, 4_000_000),
-            steps=5000,
+            steps=20_000,
             seeds=10,
+            upper_sizes=6,
             repeat_width=128,
             repeat_epochs=(1, 2, 4, 8, 16, 32, 64),
+            repeat_steps=5000,
         ),
     },
-    expected="supported",
+    expected="partly",  # site 2026-12-02: flatness at 5,000 characters straddles the 0.02 bar; see the report
     headline="slope_small",
-    timeout_s={"quick": 1200, "site": 2400, "full": 24 * 3600},
+    timeout_s={"quick": 1200, "site": 3600, "full": 24 * 3600},
+    trains=True,
 )

@@ -1,83 +1,98 @@
-"""Claim efficiency-over-scale: brain-like (spiking) computation trades speed and trainability for energy
-efficiency. Words: ``efficiency_over_scale.<lang>.yml``; anchors: ``efficiency_over_scale.anchors.yml``."""
+"""Claim efficiency-over-scale: brain-like (spiking) computation trades speed and training compute for energy,
+set against conventional networks that skip zeros or use few bits. Words: ``efficiency_over_scale.<lang>.yml``;
+anchors: ``efficiency_over_scale.anchors.yml``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import numpy as np
 
 from experiments import efficiency_over_scale as exp
 from experiments.common.stats import Estimate
+from experiments.common.training import converged_share
 from kanguri.claim import define
-from kanguri.kit import V, Words, control_rule, synthetic
+from kanguri.kit import Robustness, V, Words, control_rule, synthetic, unconverged
 from kanguri.report import Report, Value
-from kanguri.rule import Check, Falsification, Rule, Verdict
+from kanguri.rule import UNDETERMINED, Check, Falsification, Rule
 
 W = Words(__file__)
 THRESHOLDS = {
-    "harder": 1.0,  # harder to train: layer evaluations to the target, spiking ÷ conventional, lower bound above 1
+    "costlier": 1.0,  # training compute: layer evaluations to the target, spiking ÷ conventional, lower bound above 1
     "slower": 0.05,  # slower: reading out after one step instead of T loses more than 5 points (lower bound)
-    "cheaper": 1.0,  # cheaper: spiking ÷ conventional energy has its upper bound below 1
+    "cheaper": 1.0,  # cheaper: spiking ÷ zero-skipping conventional energy has its upper bound below 1
 }
 T = THRESHOLDS
+# the main specification is the quick profile's point (hidden 128, T = 8); widths span 8×
+ROBUSTNESS = Robustness(
+    base="quick",
+    knobs={"hidden": (32, 128, 256), "steps": (4, 8)},
+    nulls=({"steps": 1},),  # one time step: nothing to wait for, so no speed cost can show
+)
 
 
-def cheaper(e: Estimate) -> bool:
-    """The energy criterion: the spiking network's energy is below the conventional one's across the ranges."""
-    return e.hi < T["cheaper"]
+def _above(
+    name: str, pick: Callable[[exp.Evidence], Estimate], bar: str, sanity: bool = False
+) -> Check[exp.Evidence]:
+    """A cost shown: the lower bound of ``pick`` is above the threshold ``bar``; the runs must have converged."""
+
+    def facts(ev: exp.Evidence) -> dict:
+        e, b = pick(ev), T[bar]
+        runs = unconverged(ev.stops)
+        straddles = "straddles" if e.lo <= b < e.hi else None
+        return {"value": e.value, "lo": e.lo, "hi": e.hi, "bar": b, **runs} | {
+            UNDETERMINED: runs[UNDETERMINED] or straddles
+        }
+
+    return W.check(name, facts, lambda f: f["lo"] > f["bar"], sanity=sanity)
 
 
-def _verdict(held: Mapping[str, bool]) -> Verdict:
-    if all(held.values()):
-        return "supported"
-    trade_offs = held["harder_to_train"] and held["slower"]
-    if trade_offs and held["energy_arithmetic"] and not held["energy_with_memory"]:
-        return "partly"  # the issue's rule: the advantage disappears once memory is counted
-    return "partly" if any(held.values()) else "not-supported"
+def _cheaper(
+    name: str, pick: Callable[[exp.Evidence], Estimate], group: str = "checks"
+) -> Check[exp.Evidence]:
+    """A saving shown: the upper bound of the energy ratio is below the bar."""
 
+    def facts(ev: exp.Evidence) -> dict:
+        e, b = pick(ev), T["cheaper"]
+        return {
+            "value": e.value,
+            "lo": e.lo,
+            "hi": e.hi,
+            "bar": b,
+            UNDETERMINED: "straddles" if e.lo < b <= e.hi else None,
+        }
 
-def _above(name: str, pick: Callable[[exp.Evidence], Estimate], bar: str) -> Check[exp.Evidence]:
-    """A cost shown: the lower bound of ``pick`` is above the threshold ``bar``."""
-    return W.check(
-        name,
-        lambda ev: {"value": pick(ev).value, "lo": pick(ev).lo, "bar": T[bar]},
-        lambda f: f["lo"] > f["bar"],
-    )
-
-
-def _saving(e: Estimate, **extra: float) -> dict:
-    return {"value": e.value, "lo": e.lo, "hi": e.hi} | extra | {"ok": cheaper(e)}
-
-
-def _cheaper(name: str, pick: Callable[[exp.Evidence], Estimate]) -> Check[exp.Evidence]:
-    return W.check(name, lambda ev: _saving(pick(ev), bar=T["cheaper"]), lambda f: f["ok"])
+    return W.check(name, facts, lambda f: f["hi"] < f["bar"], group=group)
 
 
 rule: Rule[exp.Evidence] = Rule(
     checks={
-        "harder_to_train": _above("harder_to_train", lambda ev: ev.training_cost, "harder"),
+        # layer evaluations carry a factor T by construction (T steps per example); the measured part, epochs to the
+        # target, favours the spiking network, and no specification makes the product fall below 1: shown, not counted
+        "training_compute": _above("training_compute", lambda ev: ev.training_cost, "costlier", sanity=True),
         "slower": _above("slower", lambda ev: ev.early_readout_loss, "slower"),
-        "energy_arithmetic": _cheaper("energy_arithmetic", lambda ev: ev.compute_ratio),
-        "energy_with_memory": _cheaper("energy_with_memory", lambda ev: ev.memory_ratio),
+        "energy_arithmetic": _cheaper("energy_arithmetic", lambda ev: ev.compute_ratio_zero_skip),
+        "energy_with_memory": _cheaper("energy_with_memory", lambda ev: ev.memory_ratio_zero_skip),
     },
-    verdict=_verdict,
 )
-# the same energy criterion on the same network made to fire densely, where no saving must be found
-_dense: Check[exp.Evidence] = W.check(
-    "dense_firing", lambda ev: _saving(ev.dense_ratio), lambda f: f["ok"], group="control"
-)
-control = control_rule({"dense_firing": _dense})
+# the energy criterion (with memory) on the same trained network made to fire densely, against the same
+# zero-skipping network: every spike reads its weight again at every step, so no saving may be found
+control = control_rule({"dense_firing": _cheaper("dense_firing", lambda ev: ev.dense_ratio, group="control")})
 
 
 def _supporting() -> exp.Evidence:
+    saving = synthetic(0.3, 0.2, 0.4)
     return exp.Evidence(
         training_cost=synthetic(5.5, 3.5, 7.5),
         accuracy_loss=synthetic(0.01, 0.0, 0.02),
         early_readout_loss=synthetic(0.17, 0.15, 0.19),
-        compute_ratio=synthetic(0.3, 0.2, 0.4),
-        memory_ratio=synthetic(0.6, 0.45, 0.75),
+        compute_ratio=saving,
+        memory_ratio=saving,
+        compute_ratio_zero_skip=saving,
+        memory_ratio_zero_skip=synthetic(0.6, 0.45, 0.75),
+        compute_ratio_low_bit=saving,
+        memory_ratio_low_bit=saving,
         dense_ratio=synthetic(1.4, 1.1, 1.7),
     )
 
@@ -86,10 +101,9 @@ def _null() -> exp.Evidence:
     """A spiking network with no trade-off and no saving: as easy and fast as the conventional one, and dearer."""
     return replace(
         _supporting(),
-        training_cost=synthetic(1.0, 0.8, 1.2),
         early_readout_loss=synthetic(0.0, -0.01, 0.01),
-        compute_ratio=synthetic(1.5, 1.3, 1.7),
-        memory_ratio=synthetic(2.0, 1.7, 2.3),
+        compute_ratio_zero_skip=synthetic(1.5, 1.3, 1.7),
+        memory_ratio_zero_skip=synthetic(2.0, 1.7, 2.3),
     )
 
 
@@ -97,10 +111,9 @@ falsify = Falsification(
     supporting=_supporting,
     null=_null,
     flips={
-        "harder_to_train": lambda ev: replace(ev, training_cost=synthetic(0.9, 0.7, 1.1)),
         "slower": lambda ev: replace(ev, early_readout_loss=synthetic(0.01, 0.0, 0.02)),
-        "energy_arithmetic": lambda ev: replace(ev, compute_ratio=synthetic(1.2, 1.0, 1.4)),
-        "energy_with_memory": lambda ev: replace(ev, memory_ratio=synthetic(1.7, 1.4, 2.0)),
+        "energy_arithmetic": lambda ev: replace(ev, compute_ratio_zero_skip=synthetic(1.2, 1.05, 1.4)),
+        "energy_with_memory": lambda ev: replace(ev, memory_ratio_zero_skip=synthetic(1.7, 1.4, 2.0)),
     },
     control_flips={"dense_firing": lambda ev: replace(ev, dense_ratio=synthetic(0.5, 0.4, 0.6))},
 )
@@ -118,34 +131,43 @@ def _values(r: exp.Result) -> dict[str, Value]:
         early_readout_loss=ev.early_readout_loss,
         compute_ratio=ev.compute_ratio,
         memory_ratio=ev.memory_ratio,
+        compute_ratio_zero_skip=ev.compute_ratio_zero_skip,
+        memory_ratio_zero_skip=ev.memory_ratio_zero_skip,
+        compute_ratio_low_bit=ev.compute_ratio_low_bit,
+        memory_ratio_low_bit=ev.memory_ratio_low_bit,
         dense_ratio=ev.dense_ratio,
+        converged_share=converged_share(ev.stops),
         ann_accuracy=_mean(x.test_accuracy for x in r.ann),
         snn_accuracy=_mean(x.test_accuracy for x in r.snn),
+        lowbit_accuracy=_mean(x.test_accuracy for x in r.lowbit),
         ann_epochs=_mean(x.epochs_to_target or cap for x in r.ann),
         snn_epochs=_mean(x.epochs_to_target or cap for x in r.snn),
         time_ratio=_mean(s.seconds for s in r.snn) / _mean(a.seconds for a in r.ann),
         hidden_rate=r.hidden_rate,
         input_rate=r.input_rate,
+        dense_rate=r.dense_rate,
         breakeven_compute=r.breakeven_compute,
         breakeven_memory=r.breakeven_memory,
         e_add=V(exp.ENERGY_PJ["add"], digits=2),
         e_mac=V(exp.ENERGY_PJ["mac"], digits=2),
         e_sram=V(exp.ENERGY_PJ["sram"], digits=2),
-        spread=V(exp.SPREAD * 100, digits=2),
+        node_spread=V(exp.NODE_SPREAD * 100, digits=2),
+        op_spread=V(exp.OP_SPREAD * 100, digits=2),
         macs=r.macs,
+        zero_skip_macs=V(r.zero_skip_macs, digits=4),
+        low_bits=r.low_bits,
     )
 
 
 def report(r: exp.Result) -> Report:
-    e_ann, e_snn = r.energy_pj["ann"], r.energy_pj["snn"]
     energy = [
         [W(f"series.{name}"), e["arithmetic"], e["memory"], e["arithmetic"] + e["memory"]]
-        for name, e in (("conventional", e_ann), ("spiking", e_snn))
+        for name, e in ((k, r.energy_pj[k]) for k in ("dense", "zero_skip", "low_bit", "snn"))
     ]
     steps, ann = r.readout_steps, _mean(a.test_accuracy for a in r.ann)
     readout = [
-        W.series("spiking", steps, [_mean(s.readout[i] for s in r.snn) for i in range(len(steps))]),
-        W.series("conventional", [steps[0], steps[-1]], [ann] * 2, style="fit"),
+        W.series("snn", steps, [_mean(s.readout[i] for s in r.snn) for i in range(len(steps))]),
+        W.series("dense", [steps[0], steps[-1]], [ann] * 2, style="fit"),
     ]
     return Report(
         values=_values(r),
@@ -159,10 +181,11 @@ claim = define(
     globals(),
     experiment=exp.run,
     profiles={
-        "quick": exp.Config(),
+        "quick": exp.Config(seeds=3),
         "site": exp.Config(seeds=8),
-        "full": exp.Config(seeds=20, hidden=512, steps=25, readout_steps=(1, 2, 4, 8, 16, 25), epochs=100),
+        "full": exp.Config(seeds=20, hidden=512, steps=16, epochs=100),
     },
     expected="partly",
-    headline="memory_ratio",
+    headline="memory_ratio_zero_skip",
+    trains=True,
 )

@@ -1,16 +1,17 @@
 """Claim object-level-simulation: simulating the world particle by particle is out of reach, but object-level
-simulation is good enough for what people perceive. Words: ``object_level_simulation.<lang>.yml``; anchors:
-``object_level_simulation.anchors.yml``."""
+simulation is good enough for what people perceive, validated out of sample. Words:
+``object_level_simulation.<lang>.yml``; anchors: ``object_level_simulation.anchors.yml``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from experiments import object_level_simulation as exp
 from kanguri.claim import define
-from kanguri.kit import V, Words, control_rule, synthetic
+from kanguri.kit import Robustness, V, Words, control_rule, synthetic
 from kanguri.report import Figure, Report, Value
-from kanguri.rule import Falsification, Rule
+from kanguri.rule import UNDETERMINED, Check, Falsification, Rule
 
 W = Words(__file__)
 THRESHOLDS = {
@@ -19,6 +20,17 @@ THRESHOLDS = {
     "weber": 0.06,  # a relative difference people can just notice (velocity, Snowden & Braddick 1991)
 }
 T = THRESHOLDS
+
+ROBUSTNESS = Robustness(
+    base="quick",
+    knobs={
+        "trajectory_sides": ((4, 8), (6, 12)),
+        "calibration_height": (0.25, 0.5),
+        "calibration": ("apex", "nominal"),
+    },
+    # a soft block (springs a hundred times weaker): a rigid body cannot look like it
+    nulls=({"link_stiffness": 1.0e3},),
+)
 
 
 def within(error: float) -> bool:
@@ -34,29 +46,47 @@ def _unaffordable(ev: exp.Evidence) -> dict:
     }
 
 
+def _enough(ev: exp.Evidence) -> dict:
+    """The validation drops' larger error, widened by how far that error still moved between the two largest n:
+    the check decides only when that whole range lies on one side of the bar."""
+    pos, vel, change = ev.validation_position_error, ev.validation_velocity_error, ev.error_change_largest_n
+    err = max(pos, vel)
+    lo, hi = max(err - change, 0.0), err + change
+    decided = hi <= T["weber"] or lo > T["weber"]
+    return {"pos": pos, "vel": vel, "change": change, "lo": lo, "hi": hi, "bar": T["weber"]} | {
+        UNDETERMINED: None if decided else "straddles"
+    }
+
+
 rule: Rule[exp.Evidence] = Rule(
     checks={
+        # a derivation (N particles, a step that shrinks as √N) and arithmetic on cited inputs: it cannot fail
         "particle_level_unaffordable": W.check(
             "particle_level_unaffordable",
             _unaffordable,
             lambda f: f["b_lo"] > f["bar"] and f["years_lo"] > f["reach"],
+            sanity=True,
         ),
-        "object_level_enough": W.check(
-            "object_level_enough",
-            lambda ev: {"pos": ev.position_error, "vel": ev.velocity_error, "bar": T["weber"]},
-            lambda f: within(f["pos"]) and within(f["vel"]),
-        ),
+        "object_level_enough": W.check("object_level_enough", _enough, lambda f: within(f["hi"])),
     },
 )
-# the same "no noticeable difference" criterion, on what only the particle level has: internal vibration
+
+
+def _control(name: str, pick: Callable[[exp.Evidence], float]) -> Check[exp.Evidence]:
+    return W.check(
+        name,
+        lambda ev: {"err": pick(ev), "bar": T["weber"]},
+        lambda f: within(f["err"]),
+        group="control",
+    )
+
+
+# the same "no noticeable difference" criterion, on blocks that a rigid body cannot stand for: one that shatters on
+# impact, and one a hundred times softer
 control = control_rule(
     {
-        "internal_vibration": W.check(
-            "internal_vibration",
-            lambda ev: {"err": ev.vibration_error, "bar": T["weber"], "ok": within(ev.vibration_error)},
-            lambda f: f["ok"],
-            group="control",
-        )
+        "fragile": _control("fragile", lambda ev: ev.fragile_error),
+        "soft": _control("soft", lambda ev: ev.soft_error),
     }
 )
 
@@ -65,31 +95,28 @@ def _supporting() -> exp.Evidence:
     return exp.Evidence(
         cost_exponent=synthetic(1.58, 1.55, 1.61, n=6),
         years_per_second=synthetic(1.8e16, 1.3e16, 2.6e16, n=20000),
-        position_error=0.01,
-        velocity_error=0.016,
-        vibration_error=1.0,
+        validation_position_error=0.01,
+        validation_velocity_error=0.016,
+        truth_change_largest_n=0.005,
+        error_change_largest_n=0.004,
+        fragile_error=0.5,
+        soft_error=0.3,
     )
 
 
 def _null() -> exp.Evidence:
-    """Particles as cheap as objects, and objects that visibly get the motion wrong."""
-    return replace(
-        _supporting(),
-        cost_exponent=synthetic(1.0, 0.95, 1.05, n=6),
-        years_per_second=synthetic(1e-3, 5e-4, 2e-3, n=20000),
-        position_error=0.3,
-        velocity_error=0.4,
-    )
+    """Objects that visibly get the motion wrong, against a converged truth."""
+    return replace(_supporting(), validation_position_error=0.3, validation_velocity_error=0.4)
 
 
 falsify = Falsification(
     supporting=_supporting,
     null=_null,
-    flips={
-        "particle_level_unaffordable": lambda ev: replace(ev, cost_exponent=synthetic(0.9, 0.85, 0.95, n=6)),
-        "object_level_enough": lambda ev: replace(ev, velocity_error=0.2),
+    flips={"object_level_enough": lambda ev: replace(ev, validation_velocity_error=0.2)},
+    control_flips={
+        "fragile": lambda ev: replace(ev, fragile_error=0.01),
+        "soft": lambda ev: replace(ev, soft_error=0.01),
     },
-    control_flips={"internal_vibration": lambda ev: replace(ev, vibration_error=0.01)},
 )
 
 
@@ -99,9 +126,18 @@ def _values(r: exp.Result) -> dict[str, Value]:
         cost_exponent=ev.cost_exponent,
         years_per_second=ev.years_per_second,
         record_years=r.record_years,
-        position_error=ev.position_error,
-        velocity_error=ev.velocity_error,
-        vibration_share=r.vibration_share[-1],
+        validation_position_error=ev.validation_position_error,
+        validation_velocity_error=ev.validation_velocity_error,
+        truth_change_largest_n=ev.truth_change_largest_n,
+        error_change_largest_n=ev.error_change_largest_n,
+        calibration_position_error=r.calibration_position_error,
+        calibration_velocity_error=r.calibration_velocity_error,
+        instant_velocity_error=max(r.instant_velocity_errors[-1][1:]),
+        fragile_error=ev.fragile_error,
+        soft_error=ev.soft_error,
+        broken_share=V(r.broken_share, scale=100, unit="percent", digits=3),
+        damping=V(r.damping, digits=3),
+        vibration_share=r.vibration_share,
         atoms=r.atoms,
         ops_per_particle_step=r.bytes_per_particle_step / 8,
         rigid_ratio=r.work_per_second[-1] / r.rigid_work_per_second,
@@ -110,6 +146,8 @@ def _values(r: exp.Result) -> dict[str, Value]:
         md_step_max=V(exp.MD_STEP_S[1] * 1e15, digits=2),
         top_rate=V(exp.EL_CAPITAN_FLOPS / 1e18, digits=4),
         n_traj=r.trajectory_particles[-1],
+        n_prev=r.trajectory_particles[-2] if len(r.trajectory_particles) > 1 else r.trajectory_particles[-1],
+        validation_drops=len(r.drops) - 1,
     )
 
 
@@ -119,24 +157,41 @@ def _figures(r: exp.Result) -> dict[str, Figure]:
         W.series("work", r.particles, r.work_per_second, style="points"),
         W.series("wall_time", r.particles, r.time_per_second, style="points"),
     ]
+    height, tilt = r.shown_drop
     flight = [
         W.series("particles", r.times, r.com_particle),
         W.series("rigid", r.times, r.com_rigid, style="fit"),
     ]
     errors = [
-        W.series("position", n, r.position_errors, style="points"),
-        W.series("velocity", n, r.velocity_errors, style="points"),
+        W.series("position", n, [max(p[1:]) for p in r.position_errors], style="points"),
+        W.series("velocity", n, [max(v[1:]) for v in r.velocity_errors], style="points"),
         W.series("weber", ends, [T["weber"]] * 2, style="fit"),
     ]
     return {
         "cost": W.figure("cost", cost, xscale="log", yscale="log"),
-        "flight": W.figure("flight", flight, n=n[-1]),
+        "flight": W.figure("flight", flight, n=n[-1], height=height, tilt=f"{tilt:g}"),
         "errors": W.figure("errors", errors, xscale="log", yscale="log", weber=T["weber"]),
     }
 
 
 def report(r: exp.Result) -> Report:
-    return Report(values=_values(r), figures=_figures(r))
+    role = [W("terms.calibration")] + [W("terms.validation")] * (len(r.drops) - 1)
+    rows = [
+        [kind, h, f"{a:g}", round(p, 3), round(v, 3), round(i, 3)]
+        for kind, (h, a), p, v, i in zip(
+            role,
+            r.drops,
+            r.position_errors[-1],
+            r.velocity_errors[-1],
+            r.instant_velocity_errors[-1],
+            strict=True,
+        )
+    ]
+    return Report(
+        values=_values(r),
+        tables={"drops": W.table("drops", rows, n=r.trajectory_particles[-1])},
+        figures=_figures(r),
+    )
 
 
 claim = define(
@@ -144,13 +199,14 @@ claim = define(
     globals(),
     experiment=exp.run,
     profiles={
-        "quick": exp.Config(trajectory_sides=(2, 4, 8, 16)),
-        # the default sides: N up to 4,096
-        "site": exp.Config(trajectory_sides=(2, 4, 8, 16, 24, 32), repeats=9),
+        "quick": exp.Config(),
+        "site": exp.Config(trajectory_sides=(6, 12, 16), repeats=9),
         "full": exp.Config(
-            sides=(2, 4, 8, 16, 32, 64, 128, 256), trajectory_sides=(2, 4, 8, 16, 32, 64), repeats=15
+            sides=(2, 4, 8, 16, 32, 64, 128, 256), trajectory_sides=(8, 16, 24, 32), repeats=15
         ),
     },
-    expected="supported",
-    headline="years_per_second",
+    # was "supported" while the rigid body was fitted to the particle block's rebound and scored only in flight;
+    # validated out of sample with contact included, it is not (see the page)
+    expected="not-supported",
+    headline="validation_velocity_error",
 )

@@ -1,8 +1,9 @@
 """`pytest claims/`: every implemented claim, checked two ways.
 
 - *Falsifiability* (milliseconds): the claim's synthetic evidence shows that its rule can say
-  ``not-supported`` (a null result), that every check can flip on its own, and that its negative control is
-  rejected yet could accept. Messages use the same placeholders in both languages.
+  ``not-supported`` (a null result), that every counted check can flip on its own (fail, not merely turn
+  undetermined), and that its negative control is rejected yet could accept. Messages use the same placeholders
+  in both languages. Sanity checks (true by construction) are shown, not counted, so they have no flip.
 - *Evidence* (the quick profile): the experiment re-runs; the rule must still give the stated verdict and the
   same criterion must still reject the negative control.
 """
@@ -40,7 +41,7 @@ def _claim(cid: str) -> tuple[Falsification, Rule, Rule]:
 def test_supporting_evidence_supports(cid):
     falsify, rule, control = _claim(cid)
     ev = falsify.supporting()
-    assert rule.outcomes(ev) == dict.fromkeys(rule.checks, True), "synthetic supporting evidence must pass"
+    assert rule.outcomes(ev) == dict.fromkeys(rule.counted, True), "synthetic supporting evidence must pass"
     assert rule.decide(ev).verdict == "supported"
     assert control.decide(ev).verdict == "not-supported", "the control must reject the supporting case"
 
@@ -57,7 +58,7 @@ def test_every_check_flips_on_its_own(cid):
     falsify, rule, _ = _claim(cid)
     for name, flip in falsify.flips.items():
         outcomes = rule.outcomes(flip(falsify.supporting()))
-        expected = dict.fromkeys(rule.checks, True) | {name: False}
+        expected = dict.fromkeys(rule.counted, True) | {name: False}
         assert outcomes == expected, f"{cid}: flipping {name!r} changed {outcomes}"
         assert rule.verdict(outcomes) != "supported"
 
@@ -67,7 +68,7 @@ def test_every_control_check_can_accept(cid):
     falsify, _, control = _claim(cid)
     for name, flip in falsify.control_flips.items():
         outcomes = control.outcomes(flip(falsify.supporting()))
-        expected = dict.fromkeys(control.checks, False) | {name: True}
+        expected = dict.fromkeys(control.counted, False) | {name: True}
         assert outcomes == expected, f"{cid}: control flip {name!r} changed {outcomes}"
         assert control.verdict(outcomes) == "supported", "an accepting control must read as too lax"
 

@@ -9,8 +9,10 @@ Three circuit families on the batched torch simulator (:mod:`experiments.stateve
   *global* cost 1 − p(0…0) and the *local* cost 1 − (1/n)·Σⱼ pⱼ(0).
 
 Gradients are exact parameter-shift gradients of the first parameter, computed under ``no_grad``.
-Training uses autograd on the same simulator; the classical contrast is a deep ReLU MLP with He
-initialisation, the standard choice for such networks.
+Training is what hardware would do: gradient descent on the shallow circuits at several sizes, every gradient
+component a parameter-shift difference of two circuits estimated from a fixed budget of shots (exact binomial
+and multinomial shot noise, on a real-amplitude simulator of the same circuits). The classical contrast is a
+deep ReLU MLP with He initialisation, the standard choice for such networks.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 from experiments.common import statevector as sv
 from experiments.common.progress import Progress, silent
 from experiments.common.stats import DecaySeries, Estimate, variance_decay, variance_ratio, wilson
+from experiments.common.training import Stop, stop_of
 
 if TYPE_CHECKING:
     import torch
@@ -34,15 +37,24 @@ if TYPE_CHECKING:
 class Config:
     qubits: tuple[int, ...] = (2, 4, 6, 8, 10)
     samples: int = 200  # random circuits per n
-    depth_per_qubit: int = 20  # L = 20n: at 10n the variance still fell when the depth doubled (n ≥ 8)
+    shallow_factor: int = (
+        5  # the shallow families (⌈log₂ n⌉ layers) are cheap: they get this many times the circuits
+    )
+    depth_per_qubit: int = (
+        20  # L = 20n (at 10n the variance still fell when the depth doubled); 0: fixed_depth
+    )
+    cost: str = "global"  # the claim's cost on shallow circuits; "local" is a null (no plateau expected)
     fixed_depth: int = 2  # the shallow random series that stops being random enough
     fit_from: int = 4  # decay models are fitted for n ≥ fit_from
     windows: tuple[int, ...] = (2, 4, 6)  # κ is also reported for fits from each of these n
     depth_check_qubits: int = 8  # at this n, the variance is measured again at twice the depth
-    train_qubits: int = 8
-    train_runs: int = 20
-    train_steps: int = 100
+    second_seed: bool = False  # measure the deep series again from independent circuits
+    train_sizes: tuple[int, ...] = (4, 6, 8)  # qubits of the training runs
+    train_shots: int = 1000  # shots per circuit execution: the budget of every gradient component
+    train_runs: int = 12  # random starts per size and cost
+    train_steps: int = 40
     learning_rate: float = 0.5
+    solved: float = 0.1  # a run has reached its goal when the global cost is below this
     mlp_widths: tuple[int, ...] = (16, 32, 64, 128, 256)
     mlp_depth: int = 8
     check_qubits: int = 4  # cross-check against lightning.qubit on this many qubits
@@ -53,15 +65,15 @@ class Config:
 
 @dataclass
 class Training:
+    """Gradient descent with shot-noise gradients, on the global or the local cost, at one size."""
+
     qubits: int
     objective: str  # "global" or "local": what gradient descent minimised
-    steps: list[int]
-    global_cost_mean: list[float]  # the global cost (the real target) averaged over runs, per step
-    global_cost_lo: list[float]  # 10th and 90th percentiles over runs
-    global_cost_hi: list[float]
     final_global_cost: list[float]  # per run
-    stuck: int  # runs whose global cost is still ≥ 0.5 at the end
+    stuck: int  # stalled runs: global cost still ≥ 0.5 at the end, and no longer improving
     runs: int
+    mean_curve: list[float]  # the global cost averaged over runs, per step
+    stops: list[Stop]
 
 
 @dataclass(frozen=True)
@@ -73,9 +85,16 @@ class Evidence:
     shallow_local: DecaySeries  # control: a local cost on the same circuits
     fixed_depth: DecaySeries  # control: random circuits of fixed, shallow depth
     mlp: DecaySeries  # control: a classical deep ReLU MLP, against width
-    stuck_global: Estimate  # share of training runs stuck on the plateau, global cost
-    stuck_local: Estimate  # … local cost
-    stall_p: float  # Fisher's exact test: more runs stuck with the global cost than with the local one
+    train_sizes: list[int]  # qubits of the training runs
+    stuck_global: list[
+        Estimate
+    ]  # share of runs stuck on the plateau under the shot budget, global cost, per size
+    stuck_local: list[Estimate]  # … local cost
+    stall_p: (
+        float  # Fisher's exact test: more global-cost runs stuck at the largest size than at the smallest
+    )
+    stall_p_local: float  # the same test on the local-cost runs (negative control)
+    stops: list[Stop]  # how every training run ended
     check_max_error: float  # largest |ours − lightning.qubit| over energies and gradients
 
 
@@ -93,14 +112,14 @@ class WindowFit:
 class Result:
     evidence: Evidence
     windows: list[WindowFit]
-    deep_second_seed: DecaySeries  # the deep series again, from independent random circuits
+    deep_second_seed: DecaySeries | None  # the deep series again, from independent random circuits
     depth_ratio: Estimate  # Var at twice the depth ÷ Var at the depth used, at depth_check_qubits
     depth_check_qubits: int
-    training: dict[str, Training]
+    training: dict[str, list[Training]]  # "claim" (the cost under test) and "local" -> one per size
     device: str
     layers_per_qubit: int  # deep random circuits: L = layers_per_qubit · n
     fixed_layers: int
-    train_qubits: int
+    train_shots: int
 
 
 def _generator(seed: int) -> torch.Generator:
@@ -191,6 +210,11 @@ def cost_diagonals(n: int, dev) -> tuple[torch.Tensor, torch.Tensor]:
     return glob, local
 
 
+def deep_layers(cfg: Config, n: int) -> int:
+    """Layers of the deep random circuits: depth_per_qubit · n, or the fixed shallow depth when that is 0."""
+    return cfg.depth_per_qubit * n or cfg.fixed_depth
+
+
 def shallow_layers(n: int) -> int:
     return max(1, math.ceil(math.log2(n)))
 
@@ -213,41 +237,80 @@ def shallow_gradients(n: int, samples: int, seed: int, dev) -> tuple[np.ndarray,
     return np.concatenate(g_out), np.concatenate(l_out)
 
 
-def train(cfg: Config, objective: str, dev) -> Training:
-    """Plain gradient descent on the global or the local cost, from the same random starts."""
-    import torch
+def _layered_real(theta: np.ndarray, n: int) -> np.ndarray:
+    """The shallow layered circuit's real amplitudes for a batch of angles (B, layers, 2, n) (RY and CZ are real)."""
+    b, layers = theta.shape[:2]
+    c, s = np.cos(theta / 2), np.sin(theta / 2)
+    ry = np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)[..., None, :, :]  # (B, L, 2, n, 1, 2, 2)
+    bits = (np.arange(2**n)[:, None] >> (n - 1 - np.arange(n))[None, :]) & 1  # wire 0 is the top bit
+    signs = []
+    for start in (0, 1):
+        pairs = [(q, q + 1) for q in range(start, n - 1, 2)]
+        signs.append(np.prod([1 - 2 * (bits[:, a] & bits[:, c]) for a, c in pairs], axis=0) if pairs else 1)
+    state = np.zeros((b, 2**n))
+    state[:, 0] = 1.0
+    for layer in range(layers):
+        for half in (0, 1):
+            for q in range(n):
+                state = np.matmul(ry[:, layer, half, q], state.reshape(b, 2**q, 2, -1))
+            state = state.reshape(b, -1) * signs[half]
+    return state
 
-    n = cfg.train_qubits
-    glob, local = cost_diagonals(n, dev)
-    gen = _generator(cfg.seed + 7)
-    start = (
-        torch.rand((cfg.train_runs, shallow_layers(n), 2, n), generator=gen, dtype=torch.float64)
-        * 2
-        * math.pi
-    )
-    theta = start.to(dev).requires_grad_(True)
-    history = []
-    for _ in range(cfg.train_steps + 1):
-        state = _layered_state(theta, n, dev)
-        global_cost = 1 - sv.expval(state, glob)
-        history.append(global_cost.detach().cpu().numpy())
-        loss = global_cost if objective == "global" else 1 - sv.expval(state, local)
-        (grad,) = torch.autograd.grad(loss.sum(), theta)
-        with torch.no_grad():
-            theta -= cfg.learning_rate * grad
-    h = np.array(history)
-    final = h[-1]
-    return Training(
-        qubits=n,
-        objective=objective,
-        steps=list(range(cfg.train_steps + 1)),
-        global_cost_mean=h.mean(axis=1).tolist(),
-        global_cost_lo=np.percentile(h, 10, axis=1).tolist(),
-        global_cost_hi=np.percentile(h, 90, axis=1).tolist(),
-        final_global_cost=final.tolist(),
-        stuck=int((final >= 0.5).sum()),
-        runs=cfg.train_runs,
-    )
+
+def _sampled_costs(
+    state: np.ndarray, n: int, shots: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The global and the local cost as hardware reports them from ``shots`` shots of each circuit.
+
+    Global: 1 − (shots that read 0…0)/shots, one binomial draw. Local: 1 − the mean share of zeros per qubit,
+    from one multinomial draw over the number of zeros in a shot (exact: each shot reads all qubits at once).
+    """
+    prob = state**2
+    prob /= prob.sum(1, keepdims=True)
+    glob = 1 - rng.binomial(shots, np.clip(prob[:, 0], 0, 1)) / shots
+    zeros = n - np.array([bin(i).count("1") for i in range(2**n)])
+    by_zeros = np.stack([prob[:, zeros == k].sum(1) for k in range(n + 1)], 1)
+    counts = rng.multinomial(shots, by_zeros / by_zeros.sum(1, keepdims=True))
+    local = 1 - counts @ (np.arange(n + 1) / n) / shots
+    return glob, local
+
+
+def train(cfg: Config, n: int, seed: int) -> dict[str, Training]:
+    """Gradient descent on the global and on the local cost from the same random starts, at ``n`` qubits.
+
+    Every gradient component is a parameter-shift difference of two circuits, each estimated from
+    ``train_shots`` shots, as on hardware; the exact global cost is recorded after every step.
+    """
+    rng = np.random.default_rng(seed)
+    layers = shallow_layers(n)
+    runs = cfg.train_runs
+    start = rng.uniform(0, 2 * np.pi, (runs, layers, 2, n))
+    out = {}
+    for objective in dict.fromkeys((cfg.cost, "local")):
+        theta = start.copy()
+        p = theta[0].size
+        shift = np.zeros((p, layers, 2, n))
+        shift.reshape(p, -1)[np.arange(p), np.arange(p)] = np.pi / 2
+        curves = []
+        for _ in range(cfg.train_steps + 1):
+            exact = 1 - _layered_real(theta, n)[:, 0] ** 2
+            curves.append(exact)
+            pm = np.concatenate([theta[:, None] + shift[None], theta[:, None] - shift[None]], 1)
+            glob, local = _sampled_costs(
+                _layered_real(pm.reshape(-1, layers, 2, n), n), n, cfg.train_shots, rng
+            )
+            est = (glob if objective == "global" else local).reshape(runs, 2, p)
+            theta -= cfg.learning_rate * ((est[:, 0] - est[:, 1]) / 2).reshape(theta.shape)
+        h = np.array(curves)
+        final = h[-1]
+        stops = []
+        for r in range(runs):
+            hit = np.nonzero(h[:, r] < cfg.solved)[0]
+            stop = int(hit[0]) if len(hit) else len(h) - 1
+            stops.append(stop_of(h[: stop + 1, r].tolist(), cfg.train_steps, bool(len(hit))))
+        stalled = int(sum(f >= 0.5 and not st.still_improving for f, st in zip(final, stops, strict=True)))
+        out[objective] = Training(n, objective, final.tolist(), stalled, runs, h.mean(axis=1).tolist(), stops)
+    return out
 
 
 def mlp_gradients(width: int, depth: int, samples: int, seed: int) -> np.ndarray:
@@ -296,7 +359,7 @@ def check_against_lightning(cfg: Config) -> float:
     import pennylane as qml
     import torch
 
-    n, layers = cfg.check_qubits, cfg.depth_per_qubit * cfg.check_qubits
+    n, layers = cfg.check_qubits, deep_layers(cfg, cfg.check_qubits)
     circuit = pennylane_mcclean(n, layers)
     gen = _generator(cfg.seed + 99)
     worst = 0.0
@@ -320,9 +383,9 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     dev = sv.device()
     deep, fixed, glob, local = [], [], [], []
     for n in progress(cfg.qubits, "qubits"):
-        deep.append(deep_random_gradients(n, cfg.depth_per_qubit * n, cfg.samples, cfg.seed + n, dev))
+        deep.append(deep_random_gradients(n, deep_layers(cfg, n), cfg.samples, cfg.seed + n, dev))
         fixed.append(deep_random_gradients(n, cfg.fixed_depth, cfg.samples, cfg.seed + 1000 + n, dev))
-        g, l_ = shallow_gradients(n, cfg.samples, cfg.seed + 2000 + n, dev)
+        g, l_ = shallow_gradients(n, cfg.samples * cfg.shallow_factor, cfg.seed + 2000 + n, dev)
         glob.append(g)
         local.append(l_)
     widths = cfg.mlp_widths
@@ -333,41 +396,52 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
 
     n_check = cfg.depth_check_qubits
     at_depth = deep[list(cfg.qubits).index(n_check)]
-    twice = deep_random_gradients(
-        n_check, 2 * cfg.depth_per_qubit * n_check, cfg.samples, cfg.seed + 3000, dev
+    twice = deep_random_gradients(n_check, 2 * deep_layers(cfg, n_check), cfg.samples, cfg.seed + 3000, dev)
+    second = (
+        [
+            deep_random_gradients(n, deep_layers(cfg, n), cfg.samples, cfg.seed + 4000 + n, dev)
+            for n in progress(cfg.qubits, "second seed")
+        ]
+        if cfg.second_seed
+        else None
     )
-    second = [
-        deep_random_gradients(n, cfg.depth_per_qubit * n, cfg.samples, cfg.seed + 4000 + n, dev)
-        for n in progress(cfg.qubits, "second seed")
-    ]
     windows = []
     for name, draws in (("deep_random", deep), ("shallow_global", glob), ("shallow_local", local)):
         for w in cfg.windows:
             fit = series(draws, 10 + w, fit_from=w)
             windows.append(WindowFit(name, w, fit.rate, fit.exp_share))
-    training = {o: train(cfg, o, dev) for o in ("global", "local")}
-    tg, tl = training["global"], training["local"]
-    table = [[tg.stuck, tg.runs - tg.stuck], [tl.stuck, tl.runs - tl.stuck]]
+    runs = [train(cfg, n, cfg.seed + 7 + n) for n in progress(cfg.train_sizes, "training")]
+    training = {"claim": [r[cfg.cost] for r in runs], "local": [r["local"] for r in runs]}
+
+    def trend(ts: list[Training]) -> float:
+        """Fisher's exact test: more runs stuck at the largest size than at the smallest."""
+        big, small = ts[-1], ts[0]
+        table = [[big.stuck, big.runs - big.stuck], [small.stuck, small.runs - small.stuck]]
+        return float(fisher_exact(table, alternative="greater").pvalue)
+
     evidence = Evidence(
         deep_random=series(deep, 1),
-        shallow_global=series(glob, 3),
+        shallow_global=series(glob if cfg.cost == "global" else local, 3),
         shallow_local=series(local, 4),
         fixed_depth=series(fixed, 2),
         mlp=series(mlp, 5, x=widths, fit_from=widths[0]),
-        stuck_global=wilson(tg.stuck, tg.runs),
-        stuck_local=wilson(tl.stuck, tl.runs),
-        stall_p=float(fisher_exact(table, alternative="greater").pvalue),
+        train_sizes=list(cfg.train_sizes),
+        stuck_global=[wilson(t.stuck, t.runs) for t in training["claim"]],
+        stuck_local=[wilson(t.stuck, t.runs) for t in training["local"]],
+        stall_p=trend(training["claim"]),
+        stall_p_local=trend(training["local"]),
+        stops=[st for t in training["claim"] for st in t.stops],
         check_max_error=check_against_lightning(cfg),
     )
     return Result(
         evidence=evidence,
         windows=windows,
-        deep_second_seed=series(second, 6),
+        deep_second_seed=series(second, 6) if second else None,
         depth_ratio=variance_ratio(twice, at_depth, cfg.bootstrap, cfg.seed + 7),
         depth_check_qubits=n_check,
         training=training,
         device=str(dev),
         layers_per_qubit=cfg.depth_per_qubit,
         fixed_layers=cfg.fixed_depth,
-        train_qubits=cfg.train_qubits,
+        train_shots=cfg.train_shots,
     )

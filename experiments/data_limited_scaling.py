@@ -1,15 +1,22 @@
 """Data-limited scaling: character-level GPTs of several sizes trained on several budgets of unique text,
 and, at fixed compute, on fewer unique tokens repeated for more epochs.
 
-Every run trains for the same number of steps (the same tokens seen); the reported loss is the best
-validation loss over training (early stopping), on held-out plays.
+Every run trains until its validation loss has not improved for ``patience`` evaluations (early stopping, its
+stated rule) or until the step cap; how each run ended is kept (:class:`Stop`). The reported loss is the test
+loss at the checkpoint the validation plays picked. The strongest simple alternative, a count-based n-gram
+model with its order and smoothing tuned on the validation plays, is fitted on every data budget.
+
+The training of a grid run does not depend on the cap until the cap cuts it off (a constant learning rate
+after warm-up, early stopping that looks only backwards), so a run under a smaller cap is the same run cut
+short: :func:`truncate` derives it, and :func:`run` reuses the runs it already trained in this process when
+only the cap or the analysis (tolerance, fitted sizes) changes.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,24 +24,31 @@ import numpy as np
 from experiments.common import corpus, parallel
 from experiments.common.progress import Progress, silent
 from experiments.common.stats import Estimate, percentile_interval, t_interval
+from experiments.common.training import Stop, stop_of
 
 
 @dataclass(frozen=True)
 class Config:
     widths: tuple[int, ...] = (16, 24, 32, 48)  # n_embd; 2 layers, so N ≈ 24·width²
     n_layer: int = 2
-    budgets: tuple[int, ...] = (5_000, 40_000, 640_000)  # unique training characters D
-    steps: int = 300
+    budgets: tuple[int, ...] = (5_000, 20_000, 80_000)  # unique training characters D
+    steps: int = 2000  # the cap of a grid run
     batch: int = 32
     block: int = 64
-    lr_times_width: float = 0.1  # Adam learning rate = this / width (∝ 1/width, as in μP)
+    lr_times_width: float = 0.3  # Adam learning rate = this / width (∝ 1/width, as in μP)
     eval_every: int = 25
-    settled: float = 0.005  # stop when the last three evaluations moved by less than this (nats): converged
-    eval_batches: int = 8
-    seeds: int = 5  # the verdict's intervals are t-intervals over seeds
+    patience: int = 4  # early stopping: no new best validation loss for this many evaluations
+    eval_batches: int = 4
+    seeds: int = 4  # the verdict's intervals are t-intervals over seeds
     upper_sizes: int = 4  # the slopes are fitted over the largest this many model sizes
+    tolerance: float = 0.02  # "flat": improves by less than this many nats per e-fold of N (the rule's bar)
     repeat_width: int = 16  # the smallest model: repetition is measured where it is cheapest
-    repeat_epochs: tuple[int, ...] = (1, 2, 4, 8, 16)
+    repeat_epochs: tuple[int, ...] = (1, 4, 16)
+    repeat_steps: int = 400  # compute of every repetition run: steps × batch × block characters
+    ngram_orders: tuple[int, ...] = (1, 2, 3, 4, 5)
+    text: str = (
+        "plays"  # "shuffled": every split's characters shuffled, so only their frequencies remain (null)
+    )
     bootstrap: int = 300
     seed: int = 0
 
@@ -49,10 +63,25 @@ class Run:
     best_val: float  # the validation loss that picked it
     final_train: float  # loss on fixed batches of its own training text, at the end
     val_curve: list[float]
-    stopped: str  # "settled" (the validation loss converged) or "cap" (the steps ran out)
+    test_curve: list[float]
+    train_curve: list[float]  # loss on fixed batches of its own training text, at every evaluation
+    stopped: (
+        str  # "early" (early stopping: the validation loss stopped improving) or "cap" (the steps ran out)
+    )
+    steps: int
+    cap: int
     tokens: int
     seconds: float
     flops: float  # model FLOPs of training, 6·N_total·tokens plus attention
+
+    fixed_compute: bool = False  # a repetition run: its cap is the compute being compared, its stated rule
+
+    @property
+    def stop(self) -> Stop:
+        """Stopped by its rule (early stopping; for a repetition run, also the fixed compute spent), or cut off at
+        the cap: still improving (validation loss) or not."""
+        by_rule = self.stopped == "early" or (self.fixed_compute and self.steps == self.cap)
+        return stop_of(self.val_curve, self.cap, by_rule, steps=self.steps)
 
 
 @dataclass
@@ -71,13 +100,25 @@ class Fit:
 class Evidence:
     """Every number the verdict reads; each slope is a t-interval over seeds of the per-seed slopes."""
 
-    small_budget: int  # unique training characters, least data
-    large_budget: int  # … most data
-    slope_small: Estimate  # best validation loss per e-fold of N, least data
-    slope_large: Estimate  # … most data
+    budgets: list[int]  # unique training characters D, ascending
+    slopes: list[Estimate]  # test loss per e-fold of N, at every budget
+    steepening: Estimate  # slope of the per-seed size slopes against ln D: below 0 when data makes size pay
     train_slope_small: Estimate  # training loss per e-fold of N, least data
     repetition_penalty: Estimate  # loss at the most epochs minus loss at one epoch, same compute, per seed
     most_epochs: int
+    tolerance: float
+    stops: dict[int, list[Stop]]  # how every grid run ended, per budget
+    repeat_stops: list[Stop]
+    ngram_large: float  # the best n-gram's test loss at the largest budget
+    best_large: float  # the best model's test loss (mean over seeds) at the largest budget
+
+    @property
+    def small_budget(self) -> int:
+        return self.budgets[0]
+
+    @property
+    def slope_small(self) -> Estimate:
+        return self.slopes[0]
 
 
 @dataclass
@@ -92,11 +133,14 @@ class Result:
     repeat_epochs: list[int]
     total_tokens: int
     fit: Fit
+    ngram: dict[int, dict[int, float]]  # budget → n-gram order → test loss, each order at its tuned smoothing
+    ngram_method: dict[int, dict[int, str]]  # budget → order → the smoothing the validation plays picked
     r_star: Estimate  # our fitted R*_D (Muennighoff et al.'s effective-data constant), bootstrap over seeds
     r_star_at_bound: bool  # the fit ended on an edge of R_STAR_RANGE: R* is not determined by these runs
     surface_at_bound: bool  # E ended at 0 or an exponent at its cap: the surface is not determined
     matmul_gflops: float  # single-thread float32 matmul rate of this machine
     device: str
+    patience: int
 
 
 def _batches(data, positions, block: int):
@@ -108,17 +152,28 @@ def _batches(data, positions, block: int):
     return w[:, :-1], w[:, 1:]
 
 
+def _texts(cfg: Config, data_dir: Path) -> tuple[str, str, str, str]:
+    """Training, validation and test text and the vocabulary; shuffled characters for the null."""
+    text = corpus.load(data_dir)
+    splits = [text.train, text.validation, text.test]
+    if cfg.text == "shuffled":
+        rng = np.random.default_rng(cfg.seed)
+        splits = ["".join(rng.permutation(list(t))) for t in splits]
+    return splits[0], splits[1], splits[2], text.vocabulary
+
+
 def train_run(job: tuple) -> Run:
-    """Train one GPT of ``width`` on the first ``unique`` characters of the training plays."""
+    """Train one GPT of ``width`` on the first ``unique`` characters of the training plays, for at most
+    ``cap`` steps, stopping early when the validation loss has not improved for ``patience`` evaluations."""
     import torch
 
     from experiments.common.gpt import GPT, GPTConfig
 
-    width, unique, seed, cfg, dev, data_dir = job
-    text = corpus.load(data_dir)
-    stoi = {c: i for i, c in enumerate(text.vocabulary)}
+    width, unique, seed, cfg, dev, data_dir, cap = job
+    train_text, val_text, test_text, vocabulary = _texts(cfg, data_dir)
+    stoi = {c: i for i, c in enumerate(vocabulary)}
     encode = lambda s: torch.tensor([stoi[c] for c in s], dtype=torch.long)  # noqa: E731
-    train, val, test = encode(text.train[:unique]), encode(text.validation), encode(text.test)
+    train, val, test = encode(train_text[:unique]), encode(val_text), encode(test_text)
     gen = torch.Generator().manual_seed(seed)
     fixed = torch.Generator().manual_seed(12345)  # the same evaluation batches for every run
     n_eval = cfg.eval_batches * cfg.batch
@@ -129,7 +184,7 @@ def train_run(job: tuple) -> Run:
     # (so the windows do not always start at the same offsets), in a random order
     queue: list[int] = []
     torch.manual_seed(seed)
-    model = GPT(GPTConfig(len(text.vocabulary), cfg.block, cfg.n_layer, max(1, width // 8), width)).to(dev)
+    model = GPT(GPTConfig(len(vocabulary), cfg.block, cfg.n_layer, max(1, width // 8), width)).to(dev)
     base_lr = cfg.lr_times_width / width
     opt = torch.optim.AdamW(model.parameters(), lr=base_lr, weight_decay=0.0)
 
@@ -143,9 +198,12 @@ def train_run(job: tuple) -> Run:
         model.train()
         return float(torch.stack(losses).mean())
 
-    curve, test_curve, stopped = [], [], "cap"
+    curve: list[float] = []
+    test_curve: list[float] = []
+    train_curve: list[float] = []
+    stopped, step = "cap", 0
     t0 = time.perf_counter()
-    for step in range(1, cfg.steps + 1):
+    for step in range(1, cap + 1):
         lr = base_lr * min(1.0, step / 20)  # short warm-up, then constant
         for g in opt.param_groups:
             g["lr"] = lr
@@ -158,32 +216,139 @@ def train_run(job: tuple) -> Run:
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        if step % cfg.eval_every == 0 or step == cfg.steps:
+        if step % cfg.eval_every == 0 or step == cap:
             curve.append(loss_on(val, val_pos))
             test_curve.append(loss_on(test, test_pos))
-            # no early stopping: the training loss at the end must be comparable across model sizes
-            if len(curve) >= 3 and max(curve[-3:]) - min(curve[-3:]) < cfg.settled:
-                stopped = "settled"
+            train_curve.append(loss_on(train, train_pos))
+            if len(curve) - 1 - int(np.argmin(curve)) >= cfg.patience:
+                stopped = "early"
                 break
     seconds = time.perf_counter() - t0
-    tokens = step * cfg.batch * cfg.block
     n_total = sum(p.numel() for p in model.parameters())
-    flops = tokens * (6 * n_total + 12 * cfg.n_layer * cfg.block * width)
+    return _summarise(
+        width, model.non_embedding_params(), unique, seed, curve, test_curve, train_curve, stopped, step, cap,
+        cfg, seconds * 1.0, n_total,
+    )  # fmt: skip
+
+
+def _summarise(
+    width: int, params: int, unique: int, seed: int, curve: list[float], test_curve: list[float],
+    train_curve: list[float], stopped: str, steps: int, cap: int, cfg: Config, seconds: float, n_total: int,
+) -> Run:  # fmt: skip
+    tokens = steps * cfg.batch * cfg.block
     best = int(np.argmin(curve))
     return Run(
         width=width,
-        params=model.non_embedding_params(),
+        params=params,
         unique=unique,
         seed=seed,
         test_loss=test_curve[best],
         best_val=curve[best],
-        final_train=loss_on(train, train_pos),
+        final_train=train_curve[-1],
         val_curve=curve,
+        test_curve=test_curve,
+        train_curve=train_curve,
         stopped=stopped,
+        steps=steps,
+        cap=cap,
         tokens=tokens,
         seconds=seconds,
-        flops=flops,
+        flops=tokens * (6 * n_total + 12 * cfg.n_layer * cfg.block * width),
     )
+
+
+def truncate(run: Run, cap: int, cfg: Config) -> Run:
+    """The same run under a smaller cap (a multiple of ``eval_every``): identical if it stopped before the
+    cap, else cut short at the cap's evaluation."""
+    if run.steps <= cap:
+        return run
+    kept = cap // cfg.eval_every
+    per_token = run.flops / run.tokens  # FLOPs per character seen, unchanged by the cap
+    out = _summarise(
+        run.width, run.params, run.unique, run.seed, run.val_curve[:kept], run.test_curve[:kept],
+        run.train_curve[:kept], "cap", cap, cap, cfg, run.seconds * cap / run.steps, 0,
+    )  # fmt: skip
+    out.flops = out.tokens * per_token
+    return out
+
+
+# --- the strongest simple alternative: count-based n-gram models ------------------------------------
+NGRAM_ALPHAS = (
+    0.001,
+    0.003,
+    0.01,
+    0.03,
+    0.1,
+    0.3,
+    1.0,
+)  # add-α smoothing values tried on the validation plays
+
+
+def _keys(codes: np.ndarray, order: int, vocab: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every position with ``order − 1`` characters before it: the context's key and the (context,
+    character) key, as integers in base ``vocab``."""
+    n = len(codes) - order + 1
+    ctx = np.zeros(n, dtype=np.int64)
+    for i in range(order - 1):
+        ctx = ctx * vocab + codes[i : i + n]
+    return ctx, ctx * vocab + codes[order - 1 : order - 1 + n]
+
+
+def _lookup(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarray:
+    """Counts of ``keys`` in a (sorted unique keys, counts) table; 0 where absent."""
+    uniq, counts = table
+    if len(uniq) == 0:
+        return np.zeros(len(keys))
+    at = np.clip(np.searchsorted(uniq, keys), 0, len(uniq) - 1)
+    return np.where(uniq[at] == keys, counts[at], 0).astype(float)
+
+
+def ngram_losses(train: np.ndarray, evals: list[np.ndarray], orders: tuple[int, ...], vocab: int) -> dict:
+    """Nats per character of count-based n-gram models on each eval text: add-α smoothing for every α of
+    :data:`NGRAM_ALPHAS`, and Witten-Bell interpolation down to a uniform distribution, for every order.
+    Every eval position is scored with the same ``max(orders) − 1`` characters before it, so the orders compare
+    on the same characters. Returns ``{(order, method): [loss per eval text]}``; method is α or "wb"."""
+    top = max(orders)
+    out: dict = {}
+    tables = {}
+    for m in range(1, top + 1):
+        ctx, full = _keys(train, m, vocab)
+        fu, fc = np.unique(full, return_counts=True)
+        cu, cc = np.unique(ctx, return_counts=True)
+        types_u, types_c = np.unique(fu // vocab, return_counts=True)  # distinct next characters per context
+        tables[m] = ((fu, fc), (cu, cc), (types_u, types_c))
+    for e, text in enumerate(evals):
+        wb = np.full(len(text) - top + 1, 1.0 / vocab)  # order 0: uniform
+        for m in range(1, top + 1):
+            ctx, full = _keys(text[top - m :], m, vocab)
+            ft, ct, tt = tables[m]
+            c_full, c_ctx, types = _lookup(ft, full), _lookup(ct, ctx), _lookup(tt, ctx)
+            wb = np.where(c_ctx > 0, (c_full + types * wb) / np.maximum(c_ctx + types, 1), wb)
+            if m in orders:
+                out.setdefault((m, "wb"), [0.0] * len(evals))[e] = float(-np.log(wb).mean())
+                for a in NGRAM_ALPHAS:
+                    p = (c_full + a) / (c_ctx + a * vocab)
+                    out.setdefault((m, a), [0.0] * len(evals))[e] = float(-np.log(p).mean())
+    return out
+
+
+def best_ngrams(cfg: Config, data_dir: Path) -> tuple[dict[int, dict[int, float]], dict[int, dict[int, str]]]:
+    """For every budget and order, the test loss of the smoothing the validation plays picked (and which)."""
+    train_text, val_text, test_text, vocabulary = _texts(cfg, data_dir)
+    stoi = {c: i for i, c in enumerate(vocabulary)}
+    val = np.array([stoi[c] for c in val_text], dtype=np.int64)
+    test = np.array([stoi[c] for c in test_text], dtype=np.int64)
+    losses: dict[int, dict[int, float]] = {}
+    picked: dict[int, dict[int, str]] = {}
+    for d in cfg.budgets:
+        train = np.array([stoi[c] for c in train_text[:d]], dtype=np.int64)
+        scores = ngram_losses(train, [val, test], cfg.ngram_orders, len(vocabulary))
+        losses[d], picked[d] = {}, {}
+        for m in cfg.ngram_orders:
+            method = min((k for k in scores if k[0] == m), key=lambda k: scores[k][0])[1]
+            losses[d][m] = scores[(m, method)][1]
+            picked[d][m] = "Witten-Bell" if method == "wb" else f"add-{method:g}"
+    return losses, picked
 
 
 def chinchilla(params, n, d):
@@ -279,12 +444,27 @@ def matmul_gflops(size: int = 512, repeats: int = 20) -> float:
 
 def seed_slopes(runs: list[Run], field: str, upper: int) -> Estimate:
     """Slope of ``field`` against ln N over the largest ``upper`` sizes, fitted per seed; t-interval over seeds."""
+    return t_interval(_per_seed_slopes(runs, field, upper), "t-interval over seeds of per-seed slopes")
+
+
+def _per_seed_slopes(runs: list[Run], field: str, upper: int) -> list[float]:
     sizes = sorted({r.params for r in runs})[-upper:]
     slopes = []
     for seed in sorted({r.seed for r in runs}):
         pts = sorted((r.params, getattr(r, field)) for r in runs if r.seed == seed and r.params in sizes)
         slopes.append(float(np.polyfit(np.log([n for n, _ in pts]), [y for _, y in pts], 1)[0]))
-    return t_interval(slopes, "t-interval over seeds of per-seed slopes")
+    return slopes
+
+
+def steepening(grid: list[Run], budgets: list[int], upper: int) -> Estimate:
+    """How the size slope changes with data: per seed, the slope (test loss per e-fold of N) at every budget,
+    regressed on ln D; a t-interval over seeds. Below 0: the more data, the more a bigger model pays."""
+    per_d = np.array(
+        [_per_seed_slopes([r for r in grid if r.unique == d], "test_loss", upper) for d in budgets]
+    )
+    x = np.log(np.asarray(budgets, float))
+    trend = [float(np.polyfit(x, per_d[:, s], 1)[0]) for s in range(per_d.shape[1])]
+    return t_interval(trend, "t-interval over seeds of per-seed trends")
 
 
 def repetition_penalty(repeats: list[Run], epochs: list[int]) -> Estimate:
@@ -295,46 +475,94 @@ def repetition_penalty(repeats: list[Run], epochs: list[int]) -> Estimate:
     return t_interval([by[(s, most)] - by[(s, one)] for s in seeds], "t-interval over seeds (paired)")
 
 
+# Runs this process already trained, by (width, unique data, seed, training settings): a later call that only
+# lowers the cap or changes the analysis (the robustness map) reuses them, cut short where its cap says.
+_TRAINED: dict[tuple, Run] = {}
+_NGRAMS: dict[tuple, tuple] = {}
+
+
+def _training(cfg: Config) -> Config:
+    """The settings one run depends on besides its width, data, seed and cap (the rest set to neutral values)."""
+    return replace(
+        cfg, widths=(), budgets=(), steps=0, seeds=0, upper_sizes=0, tolerance=0.0, repeat_epochs=(),
+        repeat_steps=0, ngram_orders=(), bootstrap=0,
+    )  # fmt: skip
+
+
+def _train_all(jobs: list[tuple], dev: str, progress: Progress) -> list[Run]:
+    """Every job's run: from the runs already trained in this process if one covers its cap, else trained."""
+
+    def cached(job: tuple) -> Run | None:
+        run = _TRAINED.get(job[:4])
+        if run is None or (run.cap < job[6] and run.stopped != "early"):
+            return None
+        return truncate(run, job[6], job[3]) if run.cap > job[6] else run
+
+    todo = sorted(
+        {j for j in jobs if cached(j) is None}, key=lambda j: (-j[0], -j[6], j[1], j[2])
+    )  # biggest first
+    for job, run in zip(
+        todo,
+        parallel.run_all(train_run, todo, on_gpu=dev == "cuda", desc="runs", progress=progress),
+        strict=True,
+    ):
+        _TRAINED[job[:4]] = run
+    out = [cached(j) for j in jobs]
+    assert all(r is not None for r in out)
+    return [r for r in out if r is not None]
+
+
 def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
     import torch
 
+    if cfg.steps % cfg.eval_every:
+        raise ValueError(f"the cap ({cfg.steps}) must be a multiple of eval_every ({cfg.eval_every})")
     dev = "cuda" if torch.cuda.is_available() else "cpu"
     text = corpus.load(data_dir)  # fetch (or verify the cache) once, before the workers start
-    tokens = cfg.steps * cfg.batch * cfg.block
+    key = _training(cfg)
+    rep_tokens = cfg.repeat_steps * cfg.batch * cfg.block
     grid_jobs = [
-        (w, d, cfg.seed + s, cfg, dev, data_dir)
+        (w, d, cfg.seed + s, key, dev, data_dir, cfg.steps)
         for w in cfg.widths
         for d in cfg.budgets
         for s in range(cfg.seeds)
     ]
     rep_jobs = [
-        (cfg.repeat_width, tokens // ep, cfg.seed + s, cfg, dev, data_dir)
+        (cfg.repeat_width, rep_tokens // ep, cfg.seed + s, key, dev, data_dir, cfg.repeat_steps)
         for ep in cfg.repeat_epochs
         for s in range(cfg.seeds)
     ]
-    jobs = sorted(grid_jobs + rep_jobs, key=lambda j: -j[0])  # biggest first, so the workers finish together
-    done = dict(
-        zip(
-            jobs,
-            parallel.run_all(train_run, jobs, on_gpu=dev == "cuda", desc="runs", progress=progress),
-            strict=True,
-        )
-    )
-    grid = [done[j] for j in grid_jobs]
-    repeats = [done[j] for j in rep_jobs]
+    done = _train_all(grid_jobs + rep_jobs, dev, progress)
+    grid = done[: len(grid_jobs)]
+    repeats = [replace(r, fixed_compute=True) for r in done[len(grid_jobs) :]]
+    ngram_key = (key, cfg.budgets, cfg.ngram_orders)
+    if ngram_key not in _NGRAMS:
+        _NGRAMS[ngram_key] = best_ngrams(cfg, data_dir)
+    ngram, ngram_method = _NGRAMS[ngram_key]
     fit = fit_surface(grid, cfg.bootstrap, cfg.seed)
     rep_epochs = [ep for ep in cfg.repeat_epochs for _ in range(cfg.seeds)]
     r_star = r_star_estimate(repeats, rep_epochs, fit, cfg.bootstrap, cfg.seed)
-    small, large = min(cfg.budgets), max(cfg.budgets)
-    at = {d: [r for r in grid if r.unique == d] for d in (small, large)}
+    budgets = sorted(cfg.budgets)
+    large = budgets[-1]
     evidence = Evidence(
-        small_budget=small,
-        large_budget=large,
-        slope_small=seed_slopes(at[small], "test_loss", cfg.upper_sizes),
-        slope_large=seed_slopes(at[large], "test_loss", cfg.upper_sizes),
-        train_slope_small=seed_slopes(at[small], "final_train", cfg.upper_sizes),
+        budgets=budgets,
+        slopes=[
+            seed_slopes([r for r in grid if r.unique == d], "test_loss", cfg.upper_sizes) for d in budgets
+        ],
+        steepening=steepening(grid, budgets, cfg.upper_sizes),
+        train_slope_small=seed_slopes(
+            [r for r in grid if r.unique == budgets[0]], "final_train", cfg.upper_sizes
+        ),
         repetition_penalty=repetition_penalty(repeats, rep_epochs),
         most_epochs=max(cfg.repeat_epochs),
+        tolerance=cfg.tolerance,
+        stops={d: [r.stop for r in grid if r.unique == d] for d in budgets},
+        repeat_stops=[r.stop for r in repeats],
+        ngram_large=min(ngram[large].values()),
+        best_large=min(
+            float(np.mean([r.test_loss for r in grid if r.unique == large and r.width == w]))
+            for w in cfg.widths
+        ),
     )
     return Result(
         evidence=evidence,
@@ -345,11 +573,14 @@ def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
         grid=grid,
         repeats=repeats,
         repeat_epochs=rep_epochs,
-        total_tokens=tokens,
+        total_tokens=rep_tokens,
         fit=fit,
+        ngram=ngram,
+        ngram_method=ngram_method,
         r_star=r_star,
         r_star_at_bound=min(abs(math.log(r_star.value / edge)) for edge in R_STAR_RANGE) < 0.01,
         surface_at_bound=fit.e.value < 1e-3 or max(fit.alpha.value, fit.beta.value) > 1.99,
         matmul_gflops=matmul_gflops(),
         device=dev,
+        patience=cfg.patience,
     )

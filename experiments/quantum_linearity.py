@@ -24,6 +24,7 @@ import numpy as np
 
 from experiments.common.progress import Progress, silent
 from experiments.common.stats import Estimate, exact, t_interval
+from experiments.common.training import Stop, stop_of
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,26 @@ class Config:
     mlp_steps: int = 2000
     mixtures: int = 200  # random (ρ1, ρ2, p) for the linearity test
     check_circuits: int = 3  # circuits compared with lightning.qubit
+    fit_layers: int = 3  # L encodings in the circuits fitted to the rough targets (6(L + 1) parameters)
+    fit_steps: int = 800  # Adam steps per fit, circuits and MLPs alike
+    fit_rates: tuple[float, ...] = (0.01, 0.03, 0.1)  # learning rates tried for every model; the best is kept
+    fit_seeds: int = 3  # independent fits per target and model
+    fit_points: int = 36  # training points (a 1-D grid, or a 6 × 6 grid for two inputs)
+    fit_tolerance: float = 1e-3  # relative errors below this count as a perfect fit (and stop a run)
+    smooth_targets: bool = False  # a null: fit the band-limited analogues instead of the rough targets
     seed: int = 0
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One target: the best circuit (either encoding, per seed) against a tanh MLP with as many parameters."""
+
+    circuit: Estimate  # test error ÷ the target's variance, best encoding per seed
+    mlp: Estimate
+    ratio: Estimate  # geometric mean over seeds of circuit error ÷ MLP error, t-interval on the logarithms
+    exponential_share: float  # share of seeds where the exponential encoding was the better circuit
+    circuit_stops: list[Stop]  # how the chosen circuit fits ended (both encodings)
+    mlp_stops: list[Stop]
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,10 @@ class Evidence:
     fit_errors: list[float]  # best MSE ÷ the target's variance, for each L ≥ K
     x_nonlinearity: Estimate  # share of f's variance in x that no affine function of x explains, over draws
     mlp_leak: dict[str, float]  # classical nets: share of their output's energy above K ("tanh", "relu")
+    limits: dict[
+        str, Limit
+    ]  # per target (the three rough ones, and the band-limited control): circuit against MLP
+    fit_stops: list[Stop]  # how every fit ended
 
 
 @dataclass
@@ -70,6 +94,8 @@ class Result:
     fine_x: list[float]
     mlp_state_deviation: float  # the same mixture test on a tanh network's input (relative)
     lightning_deviation: float  # max |ours − lightning.qubit| on the sample
+    fit_runs: FitRuns
+    fit_layers: int
 
 
 def _block(state, theta, n: int):
@@ -298,6 +324,232 @@ def check_against_lightning(cfg: Config, gen) -> float:
     return worst
 
 
+# --- what linearity limits in practice: fitting targets that are not band-limited, at equal size ----------
+
+ROUGH = ("abs", "step", "product")  # not band-limited: a kink, a jump, a product of two inputs
+SMOOTH = {"abs": "bump", "step": "sine", "product": "sines"}  # their band-limited analogues (the null)
+CONTROL = "sine"  # a band-limited target fitted in every run: the negative control
+SLOTS = (
+    *ROUGH,
+    "control",
+)  # the evidence's keys: the null fits the smooth analogues in the rough targets' slots
+ENCODINGS = ("linear", "exponential")
+
+
+def target_values(name: str, x: np.ndarray) -> np.ndarray:
+    """Targets on [−1, 1] (x: (M, 2); one-input targets read column 0), scaled into [−0.8, 0.8]."""
+    a, b, w = x[:, 0], x[:, 1], np.pi / 2
+    values = {
+        "abs": 2 * np.abs(a) - 1,
+        "step": np.where(a > 0, 1.0, -1.0),
+        "product": a * b,
+        "bump": 1 - 2 * np.cos(w * a),  # one frequency: the smooth analogue of |x|
+        "sine": np.sin(w * a),  # the smooth analogue of the step
+        "sines": np.sin(w * a) * np.sin(w * b),  # the smooth analogue of the product
+    }
+    return 0.8 * values[name]
+
+
+def inputs(name: str, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Training and test inputs, (M, 2): a 1-D grid (column 1 zero) or a 2-D grid, test points in between."""
+    if name in ("product", "sines"):
+        side = round(np.sqrt(points))
+        g = np.linspace(-1, 1, side)
+        h = (g[:-1] + g[1:]) / 2
+        train = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+        test = np.stack(np.meshgrid(h, h), -1).reshape(-1, 2)
+        return train, test
+    g = np.linspace(-1, 1, points)
+    h = (g[:-1] + g[1:]) / 2
+    h = h[
+        np.abs(h) > 1e-9
+    ]  # not on the step's jump, where the target's value is a convention, not a function
+    return np.stack([g, np.zeros_like(g)], 1), np.stack([h, np.zeros_like(h)], 1)
+
+
+def encoding_scales(encoding: str, layers: int, dims: int) -> np.ndarray:
+    """(layers, 2) angle per unit input for every encoding gate: π/2 (linear) or π/2·3^l (exponential: the
+    ternary scales of Shin et al. 2023, whose spectrum covers every integer multiple of π/2 up to (3^L − 1)/2)."""
+    base = np.pi / 2 * (3.0 ** np.arange(layers) if encoding == "exponential" else np.ones(layers))
+    return np.stack([base, base if dims == 2 else np.zeros(layers)], 1)
+
+
+def encodings(x, scales):
+    """The encoding unitaries RX(s·x₀) ⊗ RX(s·x₁), fixed by the data: (G, M, L, 4, 4) for x (G, M, 2), scales (G, L, 2)."""
+    import torch
+
+    from experiments.common import statevector as sv
+
+    angles = scales[:, None, :, :] * x[:, :, None, :]  # (G, M, L, 2)
+    r = sv.rx(angles.reshape(-1)).reshape(*angles.shape, 2, 2)
+    return torch.einsum("...ij,...kl->...ikjl", r[..., 0, :, :], r[..., 1, :, :]).reshape(
+        *angles.shape[:-1], 4, 4
+    )
+
+
+def blocks(theta):
+    """The trainable blocks CZ · (Rot ⊗ Rot) as 4 × 4 matrices: (G, L + 1, 4, 4) from theta (G, L + 1, 2, 3)."""
+    import torch
+
+    from experiments.common import statevector as sv
+
+    r = sv.rot(theta[..., 0], theta[..., 1], theta[..., 2])  # (G, L + 1, 2, 2, 2)
+    u = torch.einsum("...ij,...kl->...ikjl", r[..., 0, :, :], r[..., 1, :, :]).reshape(*theta.shape[:2], 4, 4)
+    cz = torch.tensor([1, 1, 1, -1], dtype=u.dtype)
+    return u * cz[:, None]
+
+
+def encoded_model(theta, enc):
+    """⟨Z₀⟩ of a 2-qubit re-uploading circuit: block, then L × (RX(s·x₀) on wire 0, RX(s·x₁) on wire 1, block).
+
+    ``theta``: (G, L + 1, 2, 3); ``enc``: the encodings (G, M, L, 4, 4) of :func:`encodings`. Returns (G, M).
+    """
+    b = blocks(theta)
+    state = b[:, None, 0, :, 0].expand(-1, enc.shape[1], -1)  # the first block applied to |00⟩
+    for layer in range(enc.shape[2]):
+        state = (enc[:, :, layer] @ state[..., None])[..., 0]
+        state = (b[:, None, layer + 1] @ state[..., None])[..., 0]
+    prob = state.real**2 + state.imag**2
+    return prob[..., 0] + prob[..., 1] - prob[..., 2] - prob[..., 3]
+
+
+@dataclass
+class FitRuns:
+    """Test errors (MSE ÷ the target's variance) per target, model and seed, at each one's best learning rate."""
+
+    targets: list[str]
+    errors: dict[str, dict[str, list[float]]]  # target -> "linear" / "exponential" / "mlp" -> per seed
+    circuit_params: int
+    mlp_params: dict[str, int]
+    stops: dict[str, dict[str, list[Stop]]]  # target -> model -> per seed
+
+
+def _adam_batch(params: list, loss_of, steps: int, lrs, groups: int, every: int = 10):
+    """Adam on a batch of independent problems, one learning rate per problem (lr has shape (groups,))."""
+    import torch
+
+    m = [torch.zeros_like(p) for p in params]
+    v = [torch.zeros_like(p) for p in params]
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    curves = []
+    for t in range(1, steps + 1):
+        loss = loss_of()
+        if t % every == 1 or every == 1:
+            curves.append(loss.detach().numpy().copy())
+        grads = torch.autograd.grad(loss.sum(), params)
+        with torch.no_grad():
+            for p, g, mm, vv in zip(params, grads, m, v, strict=True):
+                mm.mul_(b1).add_(g, alpha=1 - b1)
+                vv.mul_(b2).addcmul_(g, g, value=1 - b2)
+                step = (mm / (1 - b1**t)) / ((vv / (1 - b2**t)).sqrt() + eps)
+                p.sub_(lrs.reshape(-1, *[1] * (p.dim() - 1)) * step)
+    curves.append(loss_of().detach().numpy().copy())
+    return np.array(curves)  # (records, groups)
+
+
+def _stop(curve: np.ndarray, cfg: Config) -> Stop:
+    """A fit stops by its rule once its relative training error is below the tolerance (a perfect fit)."""
+    hit = np.nonzero(curve < cfg.fit_tolerance)[0]
+    if len(hit):
+        return stop_of(curve[: hit[0] + 1].tolist(), cfg.fit_steps, True)
+    return stop_of(curve.tolist(), cfg.fit_steps, False)
+
+
+def fit_comparison(cfg: Config) -> FitRuns:
+    """Circuits (linear and exponential encodings) against tanh MLPs with as many parameters, on every target."""
+    import torch
+
+    names = [SMOOTH[t] if cfg.smooth_targets else t for t in ROUGH] + [CONTROL]
+    lrs = np.array(cfg.fit_rates)
+    s, r, L = cfg.fit_seeds, len(lrs), cfg.fit_layers
+    gen = torch.Generator().manual_seed(cfg.seed + 11)
+    data = {t: inputs(t, cfg.fit_points) for t in names}
+    # one batch of circuits: targets × encodings × seeds × rates
+    combos = [(t, e) for t in names for e in ENCODINGS]
+    xs, ys, scales = [], [], []
+    for t, e in combos:
+        train, _ = data[t]
+        dims = 2 if train[:, 1].any() else 1
+        xs.append(np.repeat(train[None], s * r, 0))
+        ys.append(np.repeat(target_values(t, train)[None], s * r, 0))
+        scales.append(np.repeat(encoding_scales(e, L, dims)[None], s * r, 0))
+    groups = len(combos) * s * r
+    x, y, sc = (torch.tensor(np.concatenate(a)) for a in (xs, ys, scales))
+    enc = encodings(x, sc)
+    theta = (
+        torch.rand((groups, L + 1, 2, 3), generator=gen, dtype=torch.float64) * 2 * math.pi
+    ).requires_grad_()
+    rate = torch.tensor(np.tile(lrs, len(combos) * s))
+    curves = _adam_batch(
+        [theta], lambda: ((encoded_model(theta, enc) - y) ** 2).mean(1), cfg.fit_steps, rate, groups
+    )
+    curves = curves / y.var(1, unbiased=False).numpy()  # relative: MSE ÷ the target's variance
+    errors: dict[str, dict[str, list[float]]] = {t: {} for t in names}
+    stops: dict[str, dict[str, list[Stop]]] = {t: {} for t in names}
+    with torch.no_grad():
+        for i, (t, e) in enumerate(combos):
+            _, test = data[t]
+            sl = slice(i * s * r, (i + 1) * s * r)
+            tx = torch.tensor(np.repeat(test[None], s * r, 0))
+            pred = encoded_model(theta[sl].detach(), encodings(tx, sc[sl])).numpy()
+            err = ((pred - target_values(t, test)) ** 2).mean(1) / target_values(t, test).var()
+            train_loss = curves[-1, sl].reshape(s, r)
+            best = train_loss.argmin(1)  # chosen on the training loss, reported on the test points
+            errors[t][e] = [float(err.reshape(s, r)[k, best[k]]) for k in range(s)]
+            stops[t][e] = [_stop(curves[:, sl][:, k * r + best[k]], cfg) for k in range(s)]
+    # one batch of tanh MLPs with one hidden layer, (d + 2)·h + 1 ≈ the circuit's parameters; targets with one
+    # input and narrower layers are masked (their unused weights get no gradient and count for nothing)
+    circuit_params = 6 * (L + 1)
+    n_in = {t: 2 if data[t][0][:, 1].any() else 1 for t in names}
+    width = {t: max(1, round((circuit_params - 1) / (n_in[t] + 2))) for t in names}
+    mlp_params = {t: (n_in[t] + 2) * width[t] + 1 for t in names}
+    h, k = max(width.values()), s * r
+    groups = len(names) * k
+    in_mask = torch.tensor([[1.0, 1.0 if n_in[t] == 2 else 0.0] for t in names for _ in range(k)])[:, :, None]
+    hid_mask = torch.tensor(
+        [[1.0 if j < width[t] else 0.0 for j in range(h)] for t in names for _ in range(k)]
+    )
+    w1 = (torch.randn((groups, 2, h), generator=gen, dtype=torch.float64) * in_mask).requires_grad_()
+    b1 = torch.zeros((groups, 1, h), dtype=torch.float64, requires_grad=True)
+    w2 = (torch.randn((groups, h, 1), generator=gen, dtype=torch.float64) / math.sqrt(h)).requires_grad_()
+    b2 = torch.zeros((groups, 1, 1), dtype=torch.float64, requires_grad=True)
+    tx = torch.tensor(np.concatenate([np.repeat(data[t][0][None], k, 0) for t in names]))
+    ty = torch.tensor(np.concatenate([np.repeat(target_values(t, data[t][0])[None], k, 0) for t in names]))
+
+    def net(inp):
+        hidden = torch.tanh(inp @ (w1 * in_mask) + b1) * hid_mask[:, None, :]
+        return (hidden @ w2 + b2)[..., 0]
+
+    rate = torch.tensor(np.tile(lrs, len(names) * s))
+    mc = _adam_batch([w1, b1, w2, b2], lambda: ((net(tx) - ty) ** 2).mean(1), cfg.fit_steps, rate, groups)
+    mc = mc / ty.var(1, unbiased=False).numpy()
+    with torch.no_grad():
+        for i, t in enumerate(names):
+            test = data[t][1]
+            sl = slice(i * k, (i + 1) * k)
+            full = torch.zeros((groups, len(test), 2), dtype=torch.float64)
+            full[sl] = torch.tensor(np.repeat(test[None], k, 0))
+            pred = net(full)[sl].numpy()
+            err = ((pred - target_values(t, test)) ** 2).mean(1) / target_values(t, test).var()
+            best = mc[-1, sl].reshape(s, r).argmin(1)
+            errors[t]["mlp"] = [float(err.reshape(s, r)[j, best[j]]) for j in range(s)]
+            stops[t]["mlp"] = [_stop(mc[:, sl][:, j * r + best[j]], cfg) for j in range(s)]
+    return FitRuns(names, errors, circuit_params, mlp_params, stops)
+
+
+def limit_of(errors: dict[str, list[float]], stops: dict[str, list[Stop]], tolerance: float) -> Limit:
+    """In the ratio, errors below the tolerance count as the tolerance: two perfect fits are equally good (ratio 1).
+    The errors themselves are reported as measured."""
+    best = np.minimum(errors["linear"], errors["exponential"])
+    circuit, mlp = np.maximum(best, tolerance), np.maximum(errors["mlp"], tolerance)
+    log_ratio = t_interval(np.log(circuit / mlp).tolist(), "t-interval over seeds (logarithms)")
+    ratio = Estimate(float(np.exp(log_ratio.value)), float(np.exp(log_ratio.lo)), float(np.exp(log_ratio.hi)),
+                     log_ratio.method, log_ratio.n)  # fmt: skip
+    better = np.mean(np.array(errors["exponential"]) < np.array(errors["linear"]))
+    return Limit(t_interval(best.tolist(), "t-interval over seeds"), t_interval(errors["mlp"], "t-interval over seeds"),
+                 ratio, float(better), stops["linear"] + stops["exponential"], stops["mlp"])  # fmt: skip
+
+
 def run(cfg: Config, progress: Progress = silent) -> Result:
     import torch
 
@@ -327,6 +579,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     mlp_fits = {a: fit_mlp(cfg, target, a, fine_x) for a in ("tanh", "relu")}
     next(steps)
     lightning = check_against_lightning(cfg, gen)
+    runs = fit_comparison(cfg)
     n_draws = len(layers) * cfg.draws
     evidence = Evidence(
         state_deviation=exact(deviation, cfg.mixtures, "maximum over draws"),
@@ -336,6 +589,11 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         fit_errors=[b / var for b, L in zip(best, layers, strict=True) if L >= K],
         x_nonlinearity=t_interval(nonlinear.tolist(), "t-interval over draws"),
         mlp_leak={a: energy_above(v, K) for a, v in mlp_fits.items()},
+        limits={
+            slot: limit_of(runs.errors[t], runs.stops[t], cfg.fit_tolerance)
+            for slot, t in zip(SLOTS, runs.targets, strict=True)
+        },
+        fit_stops=[st for t in runs.targets for m in runs.stops[t].values() for st in m],
     )
     target_c = np.abs(np.fft.rfft(target)) / target.size
     return Result(
@@ -352,4 +610,6 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         fine_x=fine_x.tolist(),
         mlp_state_deviation=mlp_mixture_deviation(cfg),
         lightning_deviation=lightning,
+        fit_runs=runs,
+        fit_layers=cfg.fit_layers,
     )

@@ -1,14 +1,18 @@
 """Learning weights by repetition against writing them down: what each costs, and what repetition buys.
 
 - **Repetition against a closed form.** P random input patterns (N inputs) map to random ±1 targets (M
-  outputs). Gradient descent repeats passes over the data until every output bit is recalled; the closed form
-  computes the least-squares weights in one step. Both are counted in FLOPs (torch's FlopCounterMode for the
-  matrix products, plus the textbook count for the one linear solve) and timed (min of k).
+  outputs). An iterative method repeats passes over the data until every output bit is recalled; the closed
+  form computes the least-squares weights in one step. The iterative method is tuned as well as we can: gradient
+  descent with the optimal fixed step 2/(λmax+λmin) of its quadratic loss, or conjugate gradient on the least
+  squares (CGLS), which needs no step at all. Both are counted in FLOPs (torch's FlopCounterMode for the matrix
+  products, plus the textbook count for the linear solve and the vector updates) and timed (min of k).
 - **Duplication.** K students learning the same mapping independently, against one copy of trained weights
   into a network of the same shape (elements copied), and against distillation into a different architecture
   (a tanh network), which has to learn again (the negative control).
-- **What repetition buys.** A Hopfield network of N neurons: one-shot Hebbian storage against iterative
-  (perceptron) learning of the same patterns, recall from corrupted cues against the load α = P/N.
+- **What repetition buys.** A Hopfield network of N neurons: weights written in one shot against iterative
+  (perceptron) learning of the same patterns, recall from corrupted cues against the load α = P/N. The one-shot
+  comparator is the projection (pseudo-inverse) rule, the one-shot counterpart of the closed form above; local
+  Hebbian storage, which breaks down above α ≈ 0.14, is run beside it (the negative control).
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ import numpy as np
 from experiments.common.counting import flops, min_time_ratio
 from experiments.common.progress import Progress, silent
 from experiments.common.stats import Estimate, t_interval
+from experiments.common.training import Stop, stop_of
+
+METHODS = ("gd_tuned", "cg")  # the iterative methods: tuned gradient descent, conjugate gradient
+ONE_SHOT = ("projection", "hebbian")  # the one-shot storage rules
 
 
 @dataclass(frozen=True)
@@ -28,16 +36,17 @@ class Config:
     inputs: int = 64  # N for the associative map
     outputs: int = 16  # M
     patterns: tuple[int, ...] = (8, 16, 24, 32, 48)  # P (below N, so the closed form is exact)
-    lr: float = 0.05
+    method: str = "gd_tuned"  # the iterative method the verdict reads (one of METHODS)
     max_epochs: int = 20000
     students: int = 4  # K
     hidden: int = 64  # the different architecture distillation must train
     neurons: int = 100  # Hopfield N
-    loads: tuple[float, ...] = (0.05, 0.1, 0.14, 0.2, 0.3, 0.4, 0.5)
+    loads: tuple[float, ...] = (0.05, 0.1, 0.14, 0.2, 0.3, 0.4, 0.5, 0.6)
     corruption: float = 0.1  # share of a cue's bits flipped
     perceptron_epochs: int = 300
     margin: float = 0.5  # perceptron stability margin κ on ξᵢhᵢ/‖wᵢ‖ (Gardner's normalisation)
-    capacity_load: float = 0.3  # the load at which the two storage rules are compared
+    capacity_load: float = 0.3  # the load at which the storage rules are compared
+    one_shot: str = "projection"  # the one-shot rule the verdict reads (one of ONE_SHOT)
     seeds: int = 5
     timing_repeats: int = 5
     seed: int = 0
@@ -47,32 +56,39 @@ class Config:
 class Evidence:
     """Every number the verdict reads."""
 
-    epochs: Estimate  # passes gradient descent needs at the largest P, over seeds
-    flop_ratio: Estimate  # FLOPs of gradient descent ÷ FLOPs of the closed form at the largest P
+    method: str  # the iterative method the verdict reads
+    epochs: Estimate  # passes that method needs at the largest P, over seeds
+    flop_ratio: Estimate  # its FLOPs ÷ FLOPs of the closed form at the largest P
     students: int  # K
     duplicate_ratio: float  # FLOPs of K independent learners ÷ FLOPs of one
     copy_share: float  # elements copied ÷ FLOPs of one learner (copying trained weights)
     distill_share: Estimate  # FLOPs of distilling into another architecture ÷ FLOPs of one learner
-    load: float  # the load α at which the two storage rules are compared
-    hebbian_recall: Estimate  # share of patterns recalled at that load, one-shot Hebbian
+    load: float  # the load α at which the storage rules are compared
+    one_shot: str  # the one-shot rule the verdict reads
+    one_shot_recall: Estimate  # share of patterns recalled at that load with that rule
+    hebbian_recall: Estimate  # the same, one-shot Hebbian (the negative control)
     iterative_recall: Estimate  # the same, perceptron-trained
+    stops: tuple[Stop, ...]  # how the perceptron runs at that load ended (the iterative methods above always
+    # reach their rule or raise)
 
 
 @dataclass
 class Result:
     evidence: Evidence
     patterns: list[int]
-    gd_epochs: list[float]
-    gd_flops: list[float]
+    epochs: dict[str, list[float]]  # passes per P, mean over seeds, per method
+    flops: dict[str, list[float]]  # FLOPs per P, mean over seeds, per method
+    ratio: dict[str, Estimate]  # FLOPs ÷ closed form at the largest P, per method
+    passes: dict[str, Estimate]  # passes at the largest P, per method
     closed_flops: list[float]
-    time_ratio: list[float]  # min-of-k time, gradient descent ÷ closed form, per P (corroboration)
+    time_ratio: list[float]  # min-of-k time, the verdict's method ÷ closed form, per P (corroboration)
     loads: list[float]
-    hebbian: list[float]  # recall share per load, mean over seeds
-    iterative: list[float]
-    hebbian_flops: float  # one outer-product pass at capacity_load
-    iterative_flops: float
+    recall: dict[str, list[float]]  # recall share per load, mean over seeds, per rule (and "iterative")
+    recall_at: dict[str, Estimate]  # recall at capacity_load, per rule (and "iterative")
+    storage_flops: dict[str, float]  # FLOPs to store αN patterns at capacity_load, per rule (and "iterative")
     iterative_epochs: float
     students: int
+    stops: list[Stop]  # every perceptron run, at every load
 
 
 def associations(p: int, cfg: Config, rng: np.random.Generator):
@@ -83,18 +99,59 @@ def associations(p: int, cfg: Config, rng: np.random.Generator):
     return x, y
 
 
-def gradient_descent(x, y, cfg: Config, init=None):
-    """Full-batch gradient descent on the squared error, from zero or ``init``, until every output bit has the
-    right sign with a margin of 0.5; returns (weights, passes over the data)."""
+def _recalled(out, y) -> bool:
+    """The stopping rule of every iterative method: every output bit has the right sign with a margin of 0.5."""
+    return bool(((out * y) > 0.5).all())
+
+
+def optimal_step(x) -> float:
+    """2/(λmax+λmin) over the non-zero eigenvalues of the loss's Hessian (N/P)·XᵀX: the fixed step that
+    minimises the worst contraction factor of gradient descent. It is an oracle: its cost is not counted."""
     import torch
 
+    lam = torch.linalg.eigvalsh(x @ x.T) * (x.shape[1] / x.shape[0])
+    return float(2.0 / (lam.max() + lam.min()))
+
+
+def gradient_descent(x, y, cfg: Config, init=None):
+    """Full-batch gradient descent on the squared error with the optimal fixed step, from zero or ``init``,
+    until every output bit is recalled; returns (weights, passes over the data)."""
+    import torch
+
+    step = optimal_step(x) * (x.shape[1] / x.shape[0])
     w = torch.zeros(x.shape[1], y.shape[1], dtype=torch.float64) if init is None else init.clone()
     for epoch in range(1, cfg.max_epochs + 1):
         out = x @ w
-        if bool(((out * y) > 0.5).all()):
+        if _recalled(out, y):
             return w, epoch - 1
-        w -= cfg.lr * x.T @ (out - y) * (x.shape[1] / x.shape[0])
+        w -= step * x.T @ (out - y)
     raise RuntimeError(f"gradient descent did not recall {x.shape[0]} patterns in {cfg.max_epochs} passes")
+
+
+def conjugate_gradient(x, y, cfg: Config, init=None):
+    """Conjugate gradient on the least squares ‖Xw − y‖² (CGLS), every output column at once, from zero or
+    ``init``, until every output bit is recalled; returns (weights, passes over the data)."""
+    import torch
+
+    w = torch.zeros(x.shape[1], y.shape[1], dtype=torch.float64) if init is None else init.clone()
+    r = y - x @ w
+    s = x.T @ r
+    d, g = s.clone(), (s * s).sum(0)
+    for epoch in range(1, cfg.max_epochs + 1):
+        if _recalled(y - r, y):
+            return w, epoch - 1
+        q = x @ d
+        a = g / (q * q).sum(0)
+        w += a * d
+        r -= a * q
+        s = x.T @ r
+        g_new = (s * s).sum(0)
+        d = s + g_new / g * d
+        g = g_new
+    raise RuntimeError(f"conjugate gradient did not recall {x.shape[0]} patterns in {cfg.max_epochs} passes")
+
+
+LEARN = {"gd_tuned": gradient_descent, "cg": conjugate_gradient}
 
 
 def closed_form(x, y):
@@ -114,12 +171,16 @@ def closed_form_flops(p: int, n: int, m: int) -> float:
     return counted + (2 / 3) * p**3 + 2 * p * p * m
 
 
-def gd_flops(x, y, epochs: int, cfg: Config) -> float:
-    """FLOPs of one pass (forward and gradient products), counted, times the passes."""
+def pass_flops(x, y, method: str) -> float:
+    """FLOPs of one pass: the two matrix products, counted, plus the textbook count of the vector updates
+    (gradient descent: scale and subtract, 2NM + PM; CGLS: 10NM + 6PM for its dot products and updates)."""
     import torch
 
-    w = torch.zeros(x.shape[1], y.shape[1], dtype=torch.float64)
-    return flops(lambda: x.T @ (x @ w - y)) * max(epochs, 1)
+    p, n = x.shape
+    m = y.shape[1]
+    w = torch.zeros(n, m, dtype=torch.float64)
+    products = flops(lambda: x.T @ (x @ w - y))
+    return products + (2 * n * m + p * m if method == "gd_tuned" else 10 * n * m + 6 * p * m)
 
 
 def distill(teacher_w, cfg: Config, rng: np.random.Generator) -> tuple[float, float]:
@@ -166,55 +227,126 @@ def hopfield_recall(
 
 
 def hebbian(patterns: np.ndarray) -> np.ndarray:
-    """One-shot storage: W = (1/N) Σ ξξᵀ, no self-connections."""
+    """One-shot local storage: W = (1/N) Σ ξξᵀ, no self-connections."""
     n = patterns.shape[1]
     w = patterns.T @ patterns / n
     np.fill_diagonal(w, 0)
     return w
 
 
-def perceptron(patterns: np.ndarray, cfg: Config) -> tuple[np.ndarray, int]:
+def projection(patterns: np.ndarray) -> np.ndarray:
+    """One-shot projection (pseudo-inverse) storage: W = Ξᵀ(ΞΞᵀ)⁻¹Ξ, the projector onto the patterns, with
+    the self-connections removed (Kanter & Sompolinsky 1987), which widens the basins of attraction."""
+    w = patterns.T @ np.linalg.solve(patterns @ patterns.T, patterns)
+    np.fill_diagonal(w, 0)
+    return w
+
+
+STORE = {"projection": projection, "hebbian": hebbian}
+
+
+def storage_flops(rule: str, p: int, n: int) -> float:
+    """Textbook FLOPs of one-shot storage: Hebb, one (N×P)(P×N) product; projection, ΞΞᵀ, its solve against
+    Ξ, and the product Ξᵀ(…)."""
+    if rule == "hebbian":
+        return 2.0 * p * n * n
+    return 2.0 * p * p * n + (2 / 3) * p**3 + 2.0 * p * p * n + 2.0 * p * n * n
+
+
+def perceptron(patterns: np.ndarray, cfg: Config) -> tuple[np.ndarray, Stop]:
     """Iterative storage: every neuron's weights learn, pass after pass, to make every pattern a fixed point
-    with margin κ (Gardner's setting); returns (weights, passes)."""
+    with margin κ (Gardner's setting); returns (weights, how the run ended). Its stated rule: no bit below
+    the margin; the curve is the share of bits still below it."""
     w = hebbian(patterns)
+    curve: list[float] = []
     for epoch in range(1, cfg.perceptron_epochs + 1):
         fields = (
             patterns @ w.T * patterns / np.linalg.norm(w, axis=1)
         )  # (P, N) normalised stability of each bit
         wrong = fields < cfg.margin
+        curve.append(float(wrong.mean()))
         if not wrong.any():
-            return w, epoch - 1
+            return w, stop_of(curve, cfg.perceptron_epochs, reached=True, steps=epoch - 1)
         w += (wrong * patterns).T @ patterns / patterns.shape[1]
         np.fill_diagonal(w, 0)
-    return w, cfg.perceptron_epochs
+    return w, stop_of(curve, cfg.perceptron_epochs, reached=False)
+
+
+def _over_seeds(xs: list[float]) -> Estimate:
+    return t_interval([float(x) for x in xs], "t-interval over seeds")
+
+
+def _repetition(cfg: Config, progress: Progress):
+    """Passes and FLOPs of both iterative methods and of the closed form, per P."""
+    epochs: dict[str, list[list[int]]] = {m: [] for m in METHODS}
+    fl: dict[str, list[list[float]]] = {m: [] for m in METHODS}
+    closed_f, ratios = [], []
+    for p in progress(cfg.patterns, "patterns"):
+        per: dict[str, list[int]] = {m: [] for m in METHODS}
+        for s in range(cfg.seeds):
+            x, y = associations(p, cfg, np.random.default_rng([cfg.seed, p, s]))
+            for m in METHODS:
+                per[m].append(LEARN[m](x, y, cfg)[1])
+        for m in METHODS:
+            epochs[m].append(per[m])
+            fl[m].append([pass_flops(x, y, m) * max(e, 1) for e in per[m]])
+        closed_f.append(closed_form_flops(p, cfg.inputs, cfg.outputs))
+        x, y = associations(p, cfg, np.random.default_rng([cfg.seed, p, 0]))
+        learn = LEARN[cfg.method]
+        ratios.append(
+            min_time_ratio(partial(learn, x, y, cfg), partial(closed_form, x, y), cfg.timing_repeats)
+        )
+    return epochs, fl, closed_f, ratios, (x, y)
+
+
+def _storage(cfg: Config, progress: Progress):
+    """Recall per load and per rule (one-shot rules and the iterative perceptron), and passes at capacity."""
+    rules = (*ONE_SHOT, "iterative")
+    recall: dict[str, list[list[float]]] = {r: [] for r in rules}
+    stops: list[list[Stop]] = []
+    for load in progress(cfg.loads, "Hopfield loads"):
+        per: dict[str, list[float]] = {r: [] for r in rules}
+        stops.append([])
+        for s in range(cfg.seeds):
+            rng = np.random.default_rng([cfg.seed, int(load * 1000), s])
+            pats = rng.choice([-1.0, 1.0], size=(max(1, round(load * cfg.neurons)), cfg.neurons))
+            for rule in ONE_SHOT:
+                per[rule].append(hopfield_recall(STORE[rule](pats), pats, cfg, rng))
+            w, stop = perceptron(pats, cfg)
+            per["iterative"].append(hopfield_recall(w, pats, cfg, rng))
+            stops[-1].append(stop)
+        for r in rules:
+            recall[r].append(per[r])
+    return recall, stops
 
 
 def run(cfg: Config, progress: Progress = silent) -> Result:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # small matrices: one BLAS thread is fastest and does not fight other workers
+        return _run(cfg, progress)
+
+
+def _run(cfg: Config, progress: Progress) -> Result:
     import torch
 
-    epochs, gd_f, closed_f, ratios = [], [], [], []
-    for p in progress(cfg.patterns, "patterns"):
-        per_seed = []
-        for s in range(cfg.seeds):
-            x, y = associations(p, cfg, np.random.default_rng([cfg.seed, p, s]))
-            per_seed.append(gradient_descent(x, y, cfg)[1])
-        epochs.append(per_seed)
-        x, y = associations(p, cfg, np.random.default_rng([cfg.seed, p, 0]))
-        gd_f.append(gd_flops(x, y, 1, cfg) * float(np.mean(per_seed)))
-        closed_f.append(closed_form_flops(p, cfg.inputs, cfg.outputs))
-        ratios.append(
-            min_time_ratio(
-                partial(gradient_descent, x, y, cfg), partial(closed_form, x, y), cfg.timing_repeats
-            )
+    if cfg.method not in METHODS or cfg.one_shot not in ONE_SHOT:
+        raise ValueError(
+            f"method {cfg.method!r} / one_shot {cfg.one_shot!r}: not among {METHODS} / {ONE_SHOT}"
         )
-    per_pass = gd_flops(x, y, 1, cfg)  # x, y: the largest P, seed 0
+    if cfg.capacity_load not in cfg.loads:
+        raise ValueError(f"capacity_load {cfg.capacity_load} is not among the loads {cfg.loads}")
+    torch.set_num_threads(1)
+    epochs, fl, closed_f, ratios, (x, y) = _repetition(cfg, progress)
+    closed = closed_f[-1]
+    learn, per_pass = LEARN[cfg.method], pass_flops(x, y, cfg.method)  # x, y: the largest P, seed 0
 
     # duplication: K students, each from its own random start, learn the same mapping
-    teacher, e_one = gradient_descent(x, y, cfg)
+    teacher, e_one = learn(x, y, cfg)
     one = per_pass * max(e_one, 1)
     gen = torch.Generator().manual_seed(cfg.seed)
     student_epochs = [
-        gradient_descent(x, y, cfg, 0.01 * torch.randn(teacher.shape, generator=gen, dtype=torch.float64))[1]
+        learn(x, y, cfg, 0.01 * torch.randn(teacher.shape, generator=gen, dtype=torch.float64))[1]
         for _ in range(cfg.students)
     ]
     k_students = per_pass * sum(max(e, 1) for e in student_epochs)
@@ -224,47 +356,46 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         distill(teacher, cfg, np.random.default_rng([cfg.seed, 99, s]))[0] / one for s in range(cfg.seeds)
     ]
 
-    heb, ite, it_epochs = [], [], []
-    for load in progress(cfg.loads, "Hopfield loads"):
-        h_s, i_s = [], []
-        for s in range(cfg.seeds):
-            rng = np.random.default_rng([cfg.seed, int(load * 1000), s])
-            pats = rng.choice([-1.0, 1.0], size=(max(1, round(load * cfg.neurons)), cfg.neurons))
-            h_s.append(hopfield_recall(hebbian(pats), pats, cfg, rng))
-            w, e = perceptron(pats, cfg)
-            i_s.append(hopfield_recall(w, pats, cfg, rng))
-            if load == cfg.capacity_load:
-                it_epochs.append(e)
-        heb.append(h_s)
-        ite.append(i_s)
-    if cfg.capacity_load not in cfg.loads:
-        raise ValueError(f"capacity_load {cfg.capacity_load} is not among the loads {cfg.loads}")
+    recall, stops = _storage(cfg, progress)
     at = cfg.loads.index(cfg.capacity_load)
+    it_epochs = [s.steps for s in stops[at]]
+    recall_at = {r: _over_seeds(v[at]) for r, v in recall.items()}
     n_cap = max(1, round(cfg.capacity_load * cfg.neurons))
-    closed = closed_f[-1]
+    it_mean = float(np.mean(it_epochs))
+    ratio = {m: _over_seeds([f / closed for f in fl[m][-1]]) for m in METHODS}
+    passes = {m: _over_seeds(epochs[m][-1]) for m in METHODS}
     evidence = Evidence(
-        epochs=t_interval([float(e) for e in epochs[-1]], "t-interval over seeds"),
-        flop_ratio=t_interval([per_pass * max(e, 1) / closed for e in epochs[-1]], "t-interval over seeds"),
+        method=cfg.method,
+        epochs=passes[cfg.method],
+        flop_ratio=ratio[cfg.method],
         students=cfg.students,
         duplicate_ratio=k_students / one,
         copy_share=copied.numel() / one,
-        distill_share=t_interval(distill_shares, "t-interval over seeds"),
+        distill_share=_over_seeds(distill_shares),
         load=cfg.capacity_load,
-        hebbian_recall=t_interval(heb[at], "t-interval over seeds"),
-        iterative_recall=t_interval(ite[at], "t-interval over seeds"),
+        one_shot=cfg.one_shot,
+        one_shot_recall=recall_at[cfg.one_shot],
+        hebbian_recall=recall_at["hebbian"],
+        iterative_recall=recall_at["iterative"],
+        stops=tuple(stops[at]),
     )
     return Result(
         evidence=evidence,
         patterns=list(cfg.patterns),
-        gd_epochs=[float(np.mean(e)) for e in epochs],
-        gd_flops=gd_f,
+        epochs={m: [float(np.mean(e)) for e in epochs[m]] for m in METHODS},
+        flops={m: [float(np.mean(f)) for f in fl[m]] for m in METHODS},
+        ratio=ratio,
+        passes=passes,
         closed_flops=closed_f,
         time_ratio=ratios,
         loads=list(cfg.loads),
-        hebbian=[float(np.mean(h)) for h in heb],
-        iterative=[float(np.mean(i)) for i in ite],
-        hebbian_flops=2.0 * n_cap * cfg.neurons**2,  # Σ ξξᵀ: one product of a (N×P) and a (P×N) matrix
-        iterative_flops=4.0 * n_cap * cfg.neurons**2 * max(float(np.mean(it_epochs)), 1),  # fields + update
-        iterative_epochs=float(np.mean(it_epochs)),
+        recall={r: [float(np.mean(v)) for v in vs] for r, vs in recall.items()},
+        recall_at=recall_at,
+        storage_flops={
+            **{r: storage_flops(r, n_cap, cfg.neurons) for r in ONE_SHOT},
+            "iterative": 4.0 * n_cap * cfg.neurons**2 * max(it_mean, 1),  # fields + update, per pass
+        },
+        iterative_epochs=it_mean,
         students=cfg.students,
+        stops=[s for per_load in stops for s in per_load],
     )

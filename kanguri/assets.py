@@ -34,7 +34,8 @@ def write_downloads(records: dict[str, dict], notebooks_dir: Path, out: Path) ->
         for name, table in report.tables.items():
             # ja, en, and any language the claim's catalogue adds (a cell without it reads as on the page)
             for lang in sorted(set.intersection(*(set(t.texts()) for t in [table.caption, *table.columns]))):
-                with (dest / f"{name}.{lang}.csv").open("w", encoding="utf-8", newline="") as fh:
+                # utf-8-sig: a byte-order mark, so that Excel reads Japanese text as UTF-8, not Shift_JIS
+                with (dest / f"{name}.{lang}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
                     w = csv.writer(fh)
                     w.writerow([c(lang) for c in table.columns])
                     w.writerows([[cell_text(x, lang) for x in row] for row in table.rows])

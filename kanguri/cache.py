@@ -33,12 +33,12 @@ from kanguri.paths import PACKAGE_DIR, cache_dir, module_name, root
 
 log = logging.getLogger("kanguri")
 
-RECORD_FORMAT = 2  # bump when the record layout changes
+RECORD_FORMAT = 3  # bump when the record layout changes (3: the essay place and the robustness map)
 KEY_PACKAGES = ("torch", "pennylane", "pennylane_lightning", "snntorch", "numpy", "scipy", "matplotlib")
 # engine code and words whose output is stored in the record: the figures, the kit (labels, standard check
-# sentences) and the rule (how sentences are filled and typeset)
+# sentences), the rule (how sentences are filled and typeset) and the robustness map (how it is run)
 ENGINE_SOURCES = (
-    *(PACKAGE_DIR / f for f in ("figures.py", "kit.py", "rule.py")),
+    *(PACKAGE_DIR / f for f in ("figures.py", "kit.py", "rule.py", "robustness.py")),
     *sorted((PACKAGE_DIR / "locales").glob("checks.*.yml")),
 )
 LOCAL_PACKAGES = ("claims", "experiments")

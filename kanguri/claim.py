@@ -31,6 +31,7 @@ from kanguri.errors import ClaimError
 from kanguri.messages import Catalogue, catalogue_files, load_catalogue
 from kanguri.paths import claims_dir, module_name
 from kanguri.report import Report
+from kanguri.robustness import Robustness
 from kanguri.rule import Falsification, Rule, Verdict
 from kanguri.sources import Sources, load_sources
 from kanguri.text import L
@@ -81,6 +82,8 @@ class Claim(BaseModel):
     report: Callable[[Any], Report] | None = None  # result -> values, tables, figures for the page
     expected: Verdict = "not-testable"  # what the evidence supports today; pytest fails when it changes
     headline: str | None = None  # report value shown in the claims index
+    robustness: Robustness | None = None  # the setup choices a reviewer would accept, run at a cheap profile
+    trains: bool = False  # the experiment trains models: its report carries ``converged_share``
     thresholds: dict[str, float] = {}  # the rule's constants, shown on the page by {{ threshold("name") }}
     sources: Sources | None = None  # sourced and opinion claims: the cited inputs
     # opinion claims
@@ -121,6 +124,10 @@ class Claim(BaseModel):
             raise ValueError("profiles use different config types")
         if self.falsify and self.rule and self.control:
             _check_falsify_keys(self.falsify, self.rule, self.control)
+        if self.robustness is not None:
+            if self.robustness.base not in self.profiles:
+                raise ValueError(f"robustness.base {self.robustness.base!r} is not a profile")
+            self.robustness.validate(self.profiles[self.robustness.base])
         return self
 
     def config(self, profile: str) -> Any:
@@ -143,12 +150,13 @@ class Claim(BaseModel):
 
 def _check_falsify_keys(f: Falsification[Any], rule: Rule[Any], control: Rule[Any]) -> None:
     for what, flips, checks in (
-        ("flips", f.flips, rule.checks),
-        ("control_flips", f.control_flips, control.checks),
+        ("flips", f.flips, rule.counted),
+        ("control_flips", f.control_flips, control.counted),
     ):
         if set(flips) != set(checks):
             raise ValueError(
-                f"falsify.{what} must name every check {sorted(checks)} (it names {sorted(flips)})"
+                f"falsify.{what} must name every counted check {sorted(checks)}, and no sanity check "
+                f"(it names {sorted(flips)})"
             )
 
 
@@ -168,6 +176,8 @@ def define(
     expected: Verdict = "not-testable",
     headline: str | None = None,
     thresholds: Mapping[str, float] | None = None,
+    robustness: Robustness | None = None,
+    trains: bool = False,
     reason: L | None = None,
     timeout_s: Mapping[str, int] | None = None,
     seed: int = 0,
@@ -184,6 +194,7 @@ def define(
         falsify = falsify or scope.get("falsify")
         report = report or scope.get("report")
         thresholds = thresholds or scope.get("THRESHOLDS")
+        robustness = robustness or scope.get("ROBUSTNESS")
     try:
         entry = registry.entry(id)
         stem = claims_dir() / module_name(id)
@@ -193,8 +204,10 @@ def define(
             reason = reason or (words("reason") if words.has("reason") else None)
             anchors = anchors if anchors is not None else load_anchors(stem, words)
         sources = None
-        if entry.kind in ("sourced", "opinion"):
-            sources = load_sources(id, claims_dir() / f"{module_name(id)}.sources.yml")
+        sources_file = claims_dir() / f"{module_name(id)}.sources.yml"
+        # an experiment claim may grade cited inputs too (the part of its reading that is a published figure)
+        if entry.kind in ("sourced", "opinion") or sources_file.is_file():
+            sources = load_sources(id, sources_file)
         fields: dict[str, Any] = dict(
             id=id,
             section=entry.section,
@@ -211,6 +224,8 @@ def define(
             report=report,
             expected=expected,
             headline=headline,
+            robustness=robustness,
+            trains=trains,
             thresholds=dict(thresholds or {}),
             sources=sources,
             reason=reason,
@@ -241,11 +256,16 @@ def load_anchors(stem: Path, words: Catalogue) -> list[Anchor]:
         raise ClaimError(f"{path}: {e.errors()[0]['loc']}: {e.errors()[0]['msg']}") from None
 
 
-def checked_report(claim_id: str, value: Any, headline: str | None) -> Report:
+def checked_report(claim_id: str, value: Any, headline: str | None, trains: bool = False) -> Report:
     if not isinstance(value, Report):
         raise ClaimError(f"claim {claim_id}: report returned {type(value).__name__}, expected kanguri.Report")
     if headline is not None and headline not in value.values:
         raise ClaimError(f"claim {claim_id}: headline {headline!r} is not among the report's values")
+    if trains and "converged_share" not in value.values:
+        raise ClaimError(
+            f"claim {claim_id}: it trains models, so its report needs the value converged_share "
+            "(experiments/common/training.py: converged_share(stops))"
+        )
     return value
 
 

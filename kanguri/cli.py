@@ -125,6 +125,10 @@ def _report(cid: str, record: dict) -> bool:
     )
     for reason in record["decision"]["reasons"]:
         print(f"  - {reason['en']}")
+    if mapped := record.get("robustness"):
+        grid = [s for s in mapped["specs"] if not s["null"]]
+        same = sum(s["verdict"] == record["decision"]["verdict"] for s in grid)
+        print(f"  robustness: {mapped['label']} (the same verdict in {same} of {len(grid)} specifications)")
     print(f"  record: {record['dir']}/record.json")
     return holds
 
@@ -155,7 +159,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_freeze(args: argparse.Namespace) -> int:
-    for path in frozen.freeze(args.profile):
+    if args.source is not None:  # records computed elsewhere: the GPU run's output
+        for path in frozen.adopt(args.profile, args.source):
+            print(f"froze {path}")
+        return 0
+    for path in frozen.freeze(args.profile, allow_dirty=args.allow_dirty):
         print(f"froze {path}")
     for path in notebooks.freeze():  # the executed walkthroughs of the current code, if a build made them
         print(f"froze {path}")
@@ -233,6 +241,15 @@ def main(argv: list[str] | None = None) -> int:
     n.set_defaults(fn=cmd_new)
     f = sub.add_parser("freeze", help="commit the current records to results/<profile>/ for fast builds")
     f.add_argument("--profile", choices=PROFILES, default="site")
+    f.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        help="freeze the records in this folder (<id>/record.json), as computed",
+    )
+    f.add_argument(
+        "--allow-dirty", action="store_true", help="freeze although the tree has uncommitted changes"
+    )
     f.set_defaults(fn=cmd_freeze)
     v = sub.add_parser("verify", help="re-run every claim and compare with its frozen record")
     v.add_argument("--profile", choices=PROFILES, default="site")

@@ -15,36 +15,70 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kanguri import cache, registry, runner
+from kanguri import cache, provenance, registry, runner
+from kanguri.errors import ClaimError
 
 
-def freeze(profile: str = "site") -> list[Path]:
+def _store(cid: str, profile: str, source: Path, key: str, commit: str | None = None) -> Path:
+    """Copy a record's folder into ``results/<profile>/<id>``, marked frozen and sealed with ``key``."""
+    dest = cache.frozen_dir(cid, profile)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staged = dest.with_name(f".{cid}.staged")
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.copytree(source, staged)
+    stored = json.loads((staged / "record.json").read_text(encoding="utf-8"))
+    stored |= {"origin": "frozen", "key": key, "frozen_commit": commit or provenance.git_commit()}
+    (staged / "record.json").write_text(json.dumps(stored, ensure_ascii=False, indent=1), encoding="utf-8")
+    cache.seal(staged, key)
+    shutil.rmtree(dest, ignore_errors=True)
+    staged.rename(dest)
+    return dest
+
+
+def freeze(profile: str = "site", allow_dirty: bool = False) -> list[Path]:
     """Run (or reuse) every claim at ``profile`` and copy its record into ``results/<profile>/``.
 
-    A failed claim is not frozen: its old frozen record, if any, stays, and the error is raised at the end.
+    Records are frozen from a clean tree, whose commit each one names (``frozen_commit``), unless
+    ``allow_dirty``. A failed claim is not frozen: its old frozen record, if any, stays, and the error is raised
+    at the end.
     """
+    commit = provenance.git_commit()
+    if commit.endswith("+dirty") and not allow_dirty:
+        raise RuntimeError(
+            "the working tree has uncommitted changes: commit them first, so that each frozen record names the "
+            "commit of its code (or pass --allow-dirty, and the records say +dirty)"
+        )
     written, failed = [], []
     for cid in registry.implemented():
         record = runner.run(cid, profile)
         if record.get("status") != "ok" or not record.get("dir"):
             failed.append(f"{cid}: {record.get('error')}")
             continue
-        dest = cache.frozen_dir(cid, profile)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        staged = dest.with_name(f".{cid}.staged")
-        shutil.rmtree(staged, ignore_errors=True)
-        shutil.copytree(record["dir"], staged)
-        stored = json.loads((staged / "record.json").read_text(encoding="utf-8"))
-        stored["origin"] = "frozen"
-        (staged / "record.json").write_text(
-            json.dumps(stored, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-        cache.seal(staged, record["key"])
-        shutil.rmtree(dest, ignore_errors=True)
-        staged.rename(dest)
-        written.append(dest)
+        written.append(_store(cid, profile, Path(record["dir"]), record["key"], commit))
     if failed:
         raise RuntimeError("not frozen, the claims failed:\n" + "\n".join(failed))
+    return written
+
+
+def adopt(profile: str, source: Path) -> list[Path]:
+    """Freeze records computed elsewhere (the GPU run: ``<source>/<id>/record.json``) under the key of the code
+    as it is here; a failed or foreign record is refused, saying why."""
+    written, refused = [], []
+    for folder in sorted(p for p in source.iterdir() if p.is_dir()):
+        cid = folder.name
+        try:
+            record = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+            claim = registry.load(cid)
+        except (OSError, ValueError, ClaimError) as e:
+            refused.append(f"{cid}: {e}")
+            continue
+        if record.get("status") != "ok" or record.get("claim") != cid or record.get("profile") != profile:
+            refused.append(f"{cid}: status {record.get('status')}, profile {record.get('profile')}")
+            continue
+        key = cache.key(cid, profile, claim.config(profile), claim.seed)
+        written.append(_store(cid, profile, folder, key))
+    if refused:
+        raise RuntimeError("not adopted:\n" + "\n".join(refused))
     return written
 
 

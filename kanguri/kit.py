@@ -22,20 +22,26 @@ Catalogue layout (``claims/<module>.<lang>.yml``)::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from experiments.common.stats import Estimate
+from experiments.common.training import Stop
 from kanguri.messages import Catalogue, load_catalogue, of_module
 from kanguri.paths import PACKAGE_DIR
 from kanguri.report import Figure, Series, Table, Value
-from kanguri.rule import Check, Rule, any_accepted
+from kanguri.robustness import Robustness
+from kanguri.rule import UNDETERMINED, Check, Rule, any_accepted
 from kanguri.text import L
 
+__all__ = ["Robustness", "V", "Words", "control_rule", "interval", "lower_above", "ratio_above",
+           "share_at_least", "slope_in_band", "synthetic", "unconverged", "unverified", "upper_below", "within"]  # fmt: skip
 E = TypeVar("E")
 Scale = Literal["linear", "log"]
 SHAPES = load_catalogue(PACKAGE_DIR / "locales" / "checks")  # the standard sentences of the check shapes
+REASONS = ("unconverged", "unverified", "straddles")  # why a check may be undetermined, in every claim
+WHY = {reason: SHAPES(f"undetermined.{reason}") for reason in REASONS}
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,24 @@ class Words(Catalogue):
         super().__init__(cat.name, cat.texts)
 
     def check(
-        self, name: str, facts: Callable[[E], dict], holds: Callable[[dict], bool], group: str = "checks"
+        self,
+        name: str,
+        facts: Callable[[E], dict],
+        holds: Callable[[dict], bool],
+        group: str = "checks",
+        sanity: bool = False,
+        extension: bool = False,
     ) -> Check[E]:
-        """A check whose two sentences are ``<group>.<name>.holds`` and ``.fails``."""
+        """A check whose two sentences are ``<group>.<name>.holds`` and ``.fails``. Its facts may name why it is
+        undetermined (``"undetermined": "unconverged"``…): the standard reasons, or the claim's own sentences
+        under ``<group>.<name>.undetermined.<reason>``. ``sanity``: shown, not counted (cannot fail for real);
+        ``extension``: tests our extension beyond the essay's words, with its own verdict line."""
         yes, no = self(f"{group}.{name}.holds"), self(f"{group}.{name}.fails")
-        return Check(facts=facts, holds=holds, yes=yes, no=no)
+        prefix = f"{group}.{name}.undetermined."
+        own = {k.removeprefix(prefix): self(k) for k in self.keys() if k.startswith(prefix)}
+        return Check(
+            facts=facts, holds=holds, yes=yes, no=no, why=WHY | own, sanity=sanity, extension=extension
+        )
 
     def value(self, name: str, spec: Any, **fill: Any) -> Value:
         """The value ``name``, labelled ``values.<name>`` (filled with ``fill``); ``spec`` is an Estimate, a
@@ -114,60 +133,103 @@ def interval(e: Estimate, **extra: Any) -> dict:
     return {"value": e.value, "lo": e.lo, "hi": e.hi, "n": e.n} | extra
 
 
-def lower_above(what: L, get: Callable[[E], Estimate], bar: float, fmt: str = ".3g") -> Check[E]:
-    """Holds when the 95% lower bound of ``get(evidence)`` is above ``bar``."""
-    yes, no = _shape("lower_above", what, fmt)
-    return Check(
-        facts=lambda ev: interval(get(ev), bar=bar), holds=lambda f: f["lo"] > f["bar"], yes=yes, no=no
+def _sided(e: Estimate, passes: bool, fails: bool, **extra: Any) -> dict:
+    """An interval's facts, undetermined ("straddles") when it lies wholly on neither side of the bar."""
+    return interval(e, **extra) | {UNDETERMINED: None if passes or fails else "straddles"}
+
+
+def _shape_check(
+    shape: str, what: L, fmt: str, facts: Callable[[E], dict], holds: Callable[[dict], bool], sanity: bool
+) -> Check[E]:
+    yes, no = _shape(shape, what, fmt)
+    return Check(facts=facts, holds=holds, yes=yes, no=no, why=WHY, sanity=sanity)
+
+
+def lower_above(
+    what: L, get: Callable[[E], Estimate], bar: float, fmt: str = ".3g", sanity: bool = False
+) -> Check[E]:
+    """Holds when the 95% lower bound of ``get(evidence)`` is above ``bar``; fails when the upper bound is not;
+    otherwise the interval straddles the bar: undetermined."""
+
+    def facts(ev: E) -> dict:
+        e = get(ev)
+        return _sided(e, e.lo > bar, e.hi <= bar, bar=bar)
+
+    return _shape_check("lower_above", what, fmt, facts, lambda f: f["lo"] > f["bar"], sanity)
+
+
+def upper_below(
+    what: L, get: Callable[[E], Estimate], bar: float, fmt: str = ".3g", sanity: bool = False
+) -> Check[E]:
+    """Holds when the 95% upper bound of ``get(evidence)`` is below ``bar``; fails when the lower bound is not."""
+
+    def facts(ev: E) -> dict:
+        e = get(ev)
+        return _sided(e, e.hi < bar, e.lo >= bar, bar=bar)
+
+    return _shape_check("upper_below", what, fmt, facts, lambda f: f["hi"] < f["bar"], sanity)
+
+
+def _band(what: str, label: L, get: Callable[[E], Estimate], low: float, high: float, fmt: str,
+          sanity: bool, **extra: Any) -> Check[E]:  # fmt: skip
+    def facts(ev: E) -> dict:
+        e = get(ev)
+        inside, outside = low <= e.lo and e.hi <= high, e.hi < low or e.lo > high
+        return _sided(e, inside, outside, low=low, high=high, **extra)
+
+    return _shape_check(
+        what, label, fmt, facts, lambda f: f["low"] <= f["lo"] and f["hi"] <= f["high"], sanity
     )
 
 
-def upper_below(what: L, get: Callable[[E], Estimate], bar: float, fmt: str = ".3g") -> Check[E]:
-    """Holds when the 95% upper bound of ``get(evidence)`` is below ``bar``."""
-    yes, no = _shape("upper_below", what, fmt)
-    return Check(
-        facts=lambda ev: interval(get(ev), bar=bar), holds=lambda f: f["hi"] < f["bar"], yes=yes, no=no
-    )
-
-
-def within(what: L, get: Callable[[E], Estimate], target: float, tol: float, fmt: str = ".3g") -> Check[E]:
-    """Holds when the whole 95% interval lies within ``target ± tol``."""
-    yes, no = _shape("within", what, fmt)
-    return Check(
-        facts=lambda ev: interval(get(ev), target=target, tol=tol, low=target - tol, high=target + tol),
-        holds=lambda f: f["low"] <= f["lo"] and f["hi"] <= f["high"],
-        yes=yes,
-        no=no,
-    )
+def within(
+    what: L, get: Callable[[E], Estimate], target: float, tol: float, fmt: str = ".3g", sanity: bool = False
+) -> Check[E]:
+    """Holds when the whole 95% interval lies within ``target ± tol``; fails when it lies wholly outside."""
+    return _band("within", what, get, target - tol, target + tol, fmt, sanity, target=target, tol=tol)
 
 
 def slope_in_band(
-    what: L, get: Callable[[E], Estimate], low: float, high: float, fmt: str = ".2f"
+    what: L, get: Callable[[E], Estimate], low: float, high: float, fmt: str = ".2f", sanity: bool = False
 ) -> Check[E]:
     """Holds when the whole 95% interval of a fitted slope (an exponent) lies inside ``[low, high]``."""
-    yes, no = _shape("slope_in_band", what, fmt)
-    return Check(
-        facts=lambda ev: interval(get(ev), low=low, high=high),
-        holds=lambda f: f["low"] <= f["lo"] and f["hi"] <= f["high"],
-        yes=yes,
-        no=no,
-    )
+    return _band("slope_in_band", what, get, low, high, fmt, sanity)
 
 
-def ratio_above(what: L, get: Callable[[E], Estimate], bar: float, fmt: str = ".3g") -> Check[E]:
-    """Holds when the 95% lower bound of a ratio is above ``bar`` (times)."""
-    yes, no = _shape("ratio_above", what, fmt)
-    return Check(
-        facts=lambda ev: interval(get(ev), bar=bar), holds=lambda f: f["lo"] > f["bar"], yes=yes, no=no
-    )
+def ratio_above(
+    what: L, get: Callable[[E], Estimate], bar: float, fmt: str = ".3g", sanity: bool = False
+) -> Check[E]:
+    """Holds when the 95% lower bound of a ratio is above ``bar`` (times); fails when the upper bound is not."""
+
+    def facts(ev: E) -> dict:
+        e = get(ev)
+        return _sided(e, e.lo > bar, e.hi <= bar, bar=bar)
+
+    return _shape_check("ratio_above", what, fmt, facts, lambda f: f["lo"] > f["bar"], sanity)
 
 
-def share_at_least(what: L, get: Callable[[E], Estimate], bar: float) -> Check[E]:
-    """Holds when the 95% lower bound of a share (0 to 1) is at least ``bar``."""
-    yes, no = _shape("share_at_least", what, ".0%")
-    return Check(
-        facts=lambda ev: interval(get(ev), bar=bar), holds=lambda f: f["lo"] >= f["bar"], yes=yes, no=no
-    )
+def share_at_least(what: L, get: Callable[[E], Estimate], bar: float, sanity: bool = False) -> Check[E]:
+    """Holds when the 95% lower bound of a share (0 to 1) is at least ``bar``; fails when the upper bound is
+    below it."""
+
+    def facts(ev: E) -> dict:
+        e = get(ev)
+        return _sided(e, e.lo >= bar, e.hi < bar, bar=bar)
+
+    return _shape_check("share_at_least", what, ".0%", facts, lambda f: f["lo"] >= f["bar"], sanity)
+
+
+def unconverged(stops: Sequence[Stop]) -> dict:
+    """Facts for a check that reads training runs: undetermined when any was cut off while still improving."""
+    cut = sum(not s.converged for s in stops)
+    return {"cut": cut, "runs": len(stops), UNDETERMINED: "unconverged" if cut else None}
+
+
+def unverified(uses: Iterable[str], names: Iterable[str]) -> dict:
+    """Facts for a check that reads cited inputs: undetermined when any of ``uses`` is among the unverified
+    ``names`` (the experiment's ``unverified`` argument), whichever way the check comes out."""
+    found = sorted(set(uses) & set(names))
+    return {"names": ", ".join(found) or "—", UNDETERMINED: "unverified" if found else None}
 
 
 def control_rule(checks: Mapping[str, Check[Any]]) -> Rule[Any]:

@@ -34,7 +34,10 @@ TEXT = {
         "(a small setting, the one the tests use), shows the verdict, the values and the figures, then changes one "
         "parameter and runs it again. Open it inside a Kanguri checkout after `make setup`.",
     ),
-    "claim": L(ja="エッセイの主張：{statement}", en="The essay's claim: {statement}"),
+    "claim": L(
+        ja="私たちの読み（判定の対象）：{statement}",
+        en="Our reading (what the verdict is about): {statement}",
+    ),
     "run": L(
         ja="## 1. 主張を実行する\n\n記録がキャッシュにあればそれを使い、なければ実験を走らせます。",
         en="## 1. Run the claim\n\nThe record comes from the cache when it is there; otherwise the experiment runs.",

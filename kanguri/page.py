@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import latex2mathml.converter
 from markupsafe import Markup
 
-from kanguri import registry
+from kanguri import registry, verdict_parts
 from kanguri.fragments import (
     accelerator,
     badge,
@@ -117,6 +117,21 @@ class PageContext:
         text = claim.statement if claim is not None else registry.entry(self._id()).summary
         return esc(text(self.lang))
 
+    def essay_place(self) -> Markup:
+        """Where in the essay the claim comes from, its point in our words, our reading and what we added."""
+        claim = self._claim()
+        text = claim.statement if claim is not None else registry.entry(self._id()).summary
+        return verdict_parts.essay_place(self._id(), text(self.lang), self.lang)
+
+    def robustness(self) -> Markup:
+        """The verdict across the settings a reviewer would accept: label, sentence, reasons and table."""
+        return verdict_parts.robustness(self._id(), self._record(), self.lang)
+
+    def alternative(self) -> Markup:
+        """The strongest alternative we tried (the claim's ``alternative`` message), if it names one."""
+        cat = verdict_parts.claim_words(self._id())
+        return esc(cat("alternative")(self.lang)) if cat is not None and cat.has("alternative") else Markup()
+
     def question(self) -> Markup:
         claim = self._claim()
         return esc(claim.question(self.lang)) if claim is not None else Markup()
@@ -154,13 +169,17 @@ class PageContext:
     def _unverified(self, verified: bool) -> str:
         return "" if verified else f" ⚠ {words('unverified', self.lang)}"
 
+    def _checked(self, date: str, verified: bool) -> Markup:
+        """The date a citation was checked; for an unverified one, the date it was tried, said so."""
+        return esc(date) if verified else phrase("attempted", self.lang, date=date)
+
     def sources(self) -> Markup:
         """The cited inputs of a sourced claim: value or range as printed, source, locator, quote, date."""
         claim, lang = self._claim(), self.lang
         if claim is None or claim.sources is None:
             return Markup()
         rows = []
-        for name, v in claim.sources.values.items():
+        for v in claim.sources.values.values():
             c = v.citation
             printed = (
                 fmt_cited(v.value, lang)
@@ -170,12 +189,12 @@ class PageContext:
             unit = f" {v.unit(lang)}" if v.unit else ""
             rows.append(
                 [
-                    join([v.label(lang), " (", code(name), ")"]),
+                    v.label(lang),
                     f"{printed}{unit}{self._unverified(c.verified)}",
                     link(c.source, c.url),
                     c.locator,
                     f"“{c.quote}”",
-                    c.checked.isoformat(),
+                    self._checked(c.checked.isoformat(), c.verified),
                 ]
             )
         keys = ("value", "range", "source", "locator", "quote", "checked")
@@ -192,7 +211,7 @@ class PageContext:
                 e.fact(lang) + self._unverified(e.citation.verified),
                 join([link(e.citation.source, e.citation.url), ", ", e.citation.locator]),
                 f"“{e.citation.quote}”",
-                e.citation.checked.isoformat(),
+                self._checked(e.citation.checked.isoformat(), e.citation.verified),
             ]
             for e in sorted(claim.sources.evidence, key=lambda e: e.side != "for")
         ]
@@ -208,22 +227,32 @@ class PageContext:
                 f'!!! failure "{esc(title)}"\n    {phrase("decision.failed", lang)}\n\n    <code>{error}</code>\n'
             )
         d, c = r["decision"], r["control"]
-        reasons = "\n".join(f"    - {esc(x[lang])}" for x in d["reasons"])
+        reasons = verdict_parts.check_lines(d, lang)
         kind = {"supported": "success", "partly": "warning", "not-testable": "info"}.get(
             d["verdict"], "danger"
         )
         # no title: the section's heading says 判定 / Verdict and the badge names the verdict, once
         text = (
             f'!!! {kind} ""\n'
-            f"    {badge(d['verdict'], lang)}\n\n    **{phrase('decision.rule', lang)}**\n\n{reasons}\n"
+            f"    {badge(d['verdict'], lang)} {verdict_parts.label_chip(r, lang)}\n\n"
+            f"    **{phrase('decision.rule', lang)}**\n\n{reasons}\n"
         )
+        if d.get("extension_verdict"):
+            ours = badge(d["extension_verdict"], lang)
+            text += f"\n    **{phrase('decision.extension', lang)}**{phrase('colon', lang)}{ours}\n"
+        if r.get("finished"):
+            updated = phrase("updated", lang, date=r["finished"][:10])
+            text += f"\n    {updated} {link(words('changelog.link', lang), '../changelog.md')}\n"
+        if gpu := verdict_parts.on_gpu(self._id(), d["verdict"], lang):
+            text += f"\n    **{phrase('gpu.heading', lang)}**{phrase('colon', lang)}{gpu}\n"
         if c is not None:  # opinions have no control
             ctl = phrase(
                 "decision.control_ok" if c["verdict"] == "not-supported" else "decision.control_bad", lang
             )
-            ctl_reasons = "\n".join(f"    - {esc(x[lang])}" for x in c["reasons"])
+            ctl_reasons = verdict_parts.check_lines(c, lang)
             text += (
-                f"\n    **{phrase('decision.control', lang)}**{phrase('colon', lang)}{ctl}\n\n{ctl_reasons}\n"
+                f"\n    **{link(words('decision.control', lang), '../glossary.md')}**{phrase('colon', lang)}{ctl}\n\n"
+                f"{ctl_reasons}\n"
             )
         return Markup(text)
 
@@ -318,6 +347,33 @@ class PageContext:
         notebook = link(words("download.notebook_link", lang), relative(f"notebooks/{cid}/", f"claims/{cid}"))
         return Markup(f"{phrase('downloads', lang, notebook=notebook)}\n\n{links}\n")
 
+    def _commits(self, r: dict) -> Markup:
+        """The commit a record was computed at, and the clean commit it was frozen at when that differs (its key
+        says the code was the same)."""
+        computed = code((r.get("provenance") or {}).get("commit", "—"))
+        frozen_at = r.get("frozen_commit")
+        if not frozen_at or frozen_at == (r.get("provenance") or {}).get("commit"):
+            return computed
+        return phrase("frozen_at", self.lang, computed=computed, frozen=code(frozen_at))
+
+    def cite(self) -> Markup:
+        """How to cite this page: BibTeX naming the claim, its verdict and the date of its record
+        (``CITATION.cff`` at the repository's root cites the project as a whole)."""
+        cid, lang, r = self._id(), self.lang, self._record()
+        title = registry.entry(cid).title(lang)
+        verdict = verdict_label(record_verdict(r))(lang)
+        date = (r.get("finished") or "")[:10] or "n.d."
+        prefix = "en/" if lang == "en" else ""
+        bib = (
+            f"@misc{{kanguri-{cid}-{lang},\n  title = {{Kanguri: {title}}},\n"
+            f"  author = {{Kanguri Contributors}},\n  year = {{{date[:4]}}},\n"
+            f"  howpublished = {{\\url{{https://kanguri.example.org/{prefix}claims/{cid}/}}}},\n"
+            f"  note = {{{words('column.verdict', lang)}: {verdict}; {date}}}\n}}"
+        )
+        # an HTML block, which Markdown leaves alone: its text escaped for HTML, braces included
+        block = f'<pre class="kg-cite"><code>{attr(bib)}</code></pre>'
+        return Markup(f"**{esc(words('cite', lang))}**\n\n{block}\n")
+
     def provenance(self) -> Markup:
         r, lang = self._record(), self.lang
         p = r.get("provenance", {})
@@ -330,7 +386,7 @@ class PageContext:
             ("memory", f"{fmt_number(r.get('peak_memory_mb'), lang)} MB"),
             ("origin", origin(r, lang)),
             ("finished", finished),
-            ("commit", code(p.get("commit", "—"))),
+            ("commit", self._commits(r)),
             ("key", code(r.get("key", "—"))),
             ("machine", machine),
             ("gpu", accelerator(r.get("accelerator"), lang)),
@@ -376,7 +432,13 @@ class PageContext:
                 runtime = f"{fmt_number(r['wall_seconds'], lang)} {words('seconds', lang)}"
             if r and r.get("finished"):
                 finished = r["finished"][:10]
-            cells = [name, sections[e.section](lang), kind_label(e.kind)(lang), badge(verdict, lang)]
+            chip = verdict_parts.label_chip(r or {}, lang)
+            cells = [
+                name,
+                sections[e.section](lang),
+                kind_label(e.kind)(lang),
+                join([badge(verdict, lang), " ", chip]),
+            ]
             cells += [headline, runtime, finished]
             tds = "".join(
                 f'<td data-label="{attr(h)}">{esc(c)}</td>' for h, c in zip(head, cells, strict=True)
@@ -476,11 +538,50 @@ class PageContext:
                     f'<li class="kg-tile kg-{attr(v)}" title="{attr(label)}"><a href="claims/{attr(e.id)}/">'
                     f'<span class="kg-tile-title">{esc(e.title(self.lang))}</span> '
                     f'<span class="kg-tile-verdict"><span aria-hidden="true">{VERDICT_ICONS[v]}</span> '
-                    f"{esc(verdict_label(v)(self.lang))}</span></a></li>"
+                    f"{esc(verdict_label(v)(self.lang))}</span>{self._tile_label(e)}</a></li>"
                 )
             out.append("</ul></div>")
         out.append("</div>")
         return Markup("".join(out))
+
+    def _tile_label(self, e: registry.Entry) -> Markup:
+        record = self.records.get(e.id) if e.implemented else None
+        chip = verdict_parts.label_chip(record or {}, self.lang)
+        return Markup(f' <span class="kg-tile-label">{chip}</span>') if chip else Markup()
+
+    def synthesis(self) -> Markup:
+        """What the verdicts say taken together, part by part: counts of each verdict and how many are robust,
+        generated from the records, then the fixed caution that no verdict here tests the essay's forecast."""
+        lang, (sections, entries) = self.lang, registry.catalogue()
+        lines: list[str] = []
+        for sid, title in sections.items():
+            mine = [e for e in entries if e.section == sid]
+            verdicts = [self._verdict_of(e) for e in mine]
+            counts = words("list_sep", lang).join(
+                phrase("synthesis.count", lang, n=verdicts.count(v), verdict=verdict_label(v)(lang))
+                for v in VERDICTS
+                if verdicts.count(v)
+            )
+            records = [self.records.get(e.id) or {} for e in mine]
+            robust = sum(
+                1 for r in records if r.get("robustness") and verdict_parts.effective_label(r) == "robust"
+            )
+            mapped = sum(1 for r in records if r.get("robustness"))
+            lines.append(
+                "- "
+                + phrase(
+                    "synthesis.part",
+                    lang,
+                    part=Markup(f"**{esc(title(lang))}**"),
+                    n=len(mine),
+                    counts=counts,
+                    robust=robust,
+                    mapped=mapped,
+                )
+            )
+        lines.append("")
+        lines.append(str(phrase("synthesis.caution", lang)))
+        return Markup("\n".join(lines))
 
     def section_title(self, section: str) -> Markup:
         return esc(registry.catalogue()[0][section](self.lang))
@@ -489,20 +590,54 @@ class PageContext:
         lang, rows = self.lang, []
         seconds = words("seconds", lang)
         for cid, r in self.records.items():
-            p = r.get("provenance", {})
             rows.append(
                 [
-                    link(cid, f"claims/{cid}.md"),
+                    link(registry.entry(cid).title(lang), f"claims/{cid}.md"),
                     code(r.get("profile")),
                     badge(record_verdict(r), lang),
                     f"{fmt_number(r.get('wall_seconds'), lang)} {seconds}",
                     f"{fmt_number(r.get('peak_memory_mb'), lang)} MB",
-                    code(p.get("commit", "—")),
+                    self._commits(r),
                     code(r.get("key", "—")),
                 ]
             )
         keys = ("claim", "profile", "status", "wall", "memory", "commit", "key")
         return md_table([words(f"column.{k}", lang) for k in keys], rows)
+
+    def gpu_environment(self) -> Markup:
+        """The GPU run's records (``results/full/``): the device each claim ran on, its verdict beside the site
+        profile's, and when; a sentence when there are none yet."""
+        from kanguri import cache
+
+        lang, rows = self.lang, []
+        for cid in registry.implemented():
+            full = cache.load_frozen(cid, "full")
+            if not full or full.get("status") != "ok":
+                continue
+            site = record_verdict(self.records.get(cid))
+            rows.append([registry.entry(cid).title(lang), full.get("accelerator") or "—",
+                         badge(site, lang), badge(full["decision"]["verdict"], lang), (full.get("finished") or "")[:10]])  # fmt: skip
+        if not rows:
+            return phrase("gpu.none", lang)
+        keys = ("claim", "gpu", "site", "full", "finished")
+        return md_table([words(f"gpu.column.{k}", lang) for k in keys], rows)
+
+    def verdict_changelog(self) -> Markup:
+        """Every verdict change of the frozen site records, newest first: date, claim, before → after, commit
+        and its subject (the reason, as the commit states it)."""
+        from kanguri import changelog
+
+        lang, changes = self.lang, changelog.all_changes()
+        if changes is None:
+            return phrase("changelog.unavailable", lang)
+        rows = []
+        for c in changes:
+            e = registry.entry(c.claim)
+            before = badge(c.before, lang) if c.before else words("changelog.first", lang)
+            rows.append([c.date, link(e.title(lang), f"claims/{c.claim}.md"), before, badge(c.after, lang),
+                         code(c.commit), c.subject])  # fmt: skip
+        keys = ("date", "claim", "before", "after", "commit", "reason")
+        return md_table([words(f"changelog.{k}", lang) for k in keys], rows)
 
     def versions_table(self) -> Markup:
         from kanguri import provenance

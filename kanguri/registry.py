@@ -21,6 +21,7 @@ from kanguri.text import L
 if TYPE_CHECKING:
     from kanguri.claim import Claim
 
+PHRASE_MAX = 24  # "at most about 20 characters": a key phrase, never a sentence
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # the same pattern as Claim.id
 
 
@@ -35,6 +36,42 @@ class Entry:
     summary: L  # the claim in one sentence
     implemented: bool
     keywords: L | None = None  # a word of the claim a reader might search for (the browser tests search it)
+    essay: EssayPlace | None = None  # where in the essay the claim comes from, in its own words
+    says: L | None = None  # the essay's point, in our words (a gloss that must not overstate it)
+    extension: L | None = None  # what we add beyond the essay's words: ours, and said to be ours
+
+
+@dataclass(frozen=True)
+class EssayPlace:
+    """Where a claim stands in the essay: its part, the numbered point, and short phrases in its own words."""
+
+    section: str  # gpu | brain | quantum
+    point: int  # the numbered point of that part (the GPU part's bullets count 1, 2, 3)
+    phrases: tuple[str, ...]  # verbatim, each at most about 20 characters
+
+    def plain(self) -> dict:
+        return {"section": self.section, "point": self.point, "phrases": list(self.phrases)}
+
+
+def _essay_place(claim_id: str, raw: object) -> EssayPlace | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("point"), int) or raw.get("section") is None:
+        raise ClaimError(f"catalogue: claim {claim_id}: essay needs section, point (a number) and phrases")
+    phrases = raw.get("phrases") or []
+    if not phrases or not all(isinstance(p, str) and 0 < len(p) <= PHRASE_MAX for p in phrases):
+        raise ClaimError(
+            f"catalogue: claim {claim_id}: essay.phrases must be 1 or more of the essay's own phrases, "
+            f"each at most {PHRASE_MAX} characters"
+        )
+    return EssayPlace(str(raw["section"]), int(raw["point"]), tuple(phrases))
+
+
+@cache
+def essay_phrases() -> tuple[str, ...]:
+    """The essay's own words that the site's general pages quote (its title, its conclusion)."""
+    raw = yaml.safe_load(catalogue_file().read_text(encoding="utf-8"))
+    return tuple(raw.get("essay_phrases") or ())
 
 
 @cache
@@ -55,8 +92,21 @@ def catalogue() -> tuple[dict[str, L], tuple[Entry, ...]]:
         implemented = (claims_dir() / f"{module_name(item['id'])}.py").exists()
         title, summary = L(**item["title"]), L(**item["claim"])
         keywords = L(**item["keywords"]) if item.get("keywords") else None
+        says, extension = (L(**item[k]) if item.get(k) else None for k in ("says", "extension"))
+        essay = _essay_place(item["id"], item.get("essay"))
         entries.append(
-            Entry(item["id"], item["section"], item["kind"], title, summary, implemented, keywords)
+            Entry(
+                item["id"],
+                item["section"],
+                item["kind"],
+                title,
+                summary,
+                implemented,
+                keywords,
+                essay,
+                says,
+                extension,
+            )
         )
     return sections, tuple(entries)
 
@@ -114,6 +164,7 @@ def implemented() -> list[str]:
 def refresh() -> None:
     """Forget loaded claims, so edited modules are imported afresh (``mkdocs serve``, tests)."""
     catalogue.cache_clear()
+    essay_phrases.cache_clear()
     load.cache_clear()
     for name in [m for m in sys.modules if m.split(".")[0] in ("claims", "experiments")]:
         del sys.modules[name]

@@ -132,6 +132,8 @@ def _names(ctx: PageContext) -> dict[str, Any]:
     names |= {"lang": ctx.lang, "claim_id": ctx.claim_id}
     if ctx.claim_id is not None:
         names["kind"] = registry.entry(ctx.claim_id).kind
+        claim = ctx._claim()
+        names["cited"] = claim is not None and claim.sources is not None and claim.kind != "opinion"
     return names
 
 

@@ -33,14 +33,27 @@ Verdict = Literal["supported", "partly", "not-supported", "not-testable"]
 Facts = dict[str, Any]
 
 
+Outcome = bool | None  # holds, fails, or None: undetermined (see :class:`Check`)
+
+
 class Decision(BaseModel):
-    """What a rule decided: the verdict, one sentence per check, the outcomes and the numbers they used."""
+    """What a rule decided: the verdict, one sentence per check, the outcomes and the numbers they used.
+
+    ``checks`` maps each check to True (holds), False (fails) or None (undetermined: ``undetermined`` says
+    why); ``sanity`` names the checks shown but not counted (they cannot fail in a real run)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     verdict: Verdict
     reasons: list[L] = Field(min_length=1)
-    checks: dict[str, bool] = {}
+    checks: dict[str, Outcome] = {}
     facts: dict[str, Facts] = {}
+    # check -> why: "unconverged", "unverified", "straddles" or the claim's own reason
+    undetermined: dict[str, str] = {}
+    sanity: list[str] = []
+    # our extension beyond the essay's words: its checks get their own verdict, and the verdict above is about
+    # our reading of the essay alone
+    extension: list[str] = []
+    extension_verdict: Verdict | None = None
 
 
 def placeholders(text: str) -> set[str]:
@@ -64,14 +77,26 @@ def typeset(text: str) -> str:
     return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", _E_NOTATION.sub(_sci, text))
 
 
+UNDETERMINED = "undetermined"  # the facts' reserved key: None, or why the check decides nothing
+
+
 @dataclass(frozen=True)
 class Check(Generic[E]):
-    """One sub-check of a rule: the facts it reads, the comparison, and one sentence per outcome."""
+    """One sub-check of a rule: the facts it reads, the comparison, and one sentence per outcome.
+
+    A check is *undetermined* when its facts say so (``facts["undetermined"]`` names why: it read runs cut
+    off while still improving, unverified inputs, or an interval that straddles its bar); its sentence is then
+    followed by ``why[reason]``. A *sanity* check cannot fail in a real run (an identity, a count true by
+    construction): the page shows it, the verdict does not count it.
+    """
 
     facts: Callable[[E], Facts]
     holds: Callable[[Facts], bool]
     yes: L  # the sentence when the check holds, with {placeholders} filled from the facts
     no: L  # the sentence when it does not
+    why: Mapping[str, L] = field(default_factory=dict)  # reason -> the sentence saying why it is undetermined
+    sanity: bool = False
+    extension: bool = False  # tests our extension, not the essay's words: its own verdict line
 
     def __post_init__(self) -> None:
         for text in (self.yes, self.no):
@@ -79,24 +104,38 @@ class Check(Generic[E]):
             if len({tuple(f) for f in fields.values()}) > 1:
                 raise ValueError(f"languages use different placeholders: {fields} in {text.en!r}")
 
-    def evaluate(self, evidence: E) -> tuple[bool, L, Facts]:
+    def evaluate(self, evidence: E) -> tuple[Outcome, L, Facts]:
         facts = self.facts(evidence)
         held = bool(self.holds(facts))
         text = self.yes if held else self.no
+        reason = facts.get(UNDETERMINED)
+        if reason:
+            if reason not in self.why:
+                raise ValueError(
+                    f"undetermined for {reason!r}, which has no sentence (it has {sorted(self.why)})"
+                )
+            why = self.why[reason]
+            text = L(**{lang: f"{t} {why(lang)}" for lang, t in text.texts().items()})
         filled = text.map(lambda t: typeset(t.format(**facts)))
-        return held, filled, facts
+        return (None if reason else held), filled, facts
 
 
-def graded(outcomes: Mapping[str, bool]) -> Verdict:
-    """The usual verdict: every check holds → supported, some → partly, none → not-supported."""
-    if all(outcomes.values()):
+def graded(outcomes: Mapping[str, Outcome]) -> Verdict:
+    """The usual verdict: every check holds → supported; some hold → partly (so a verdict resting on an
+    undetermined check is at most partly); none holds, each failing or undetermined → not-supported."""
+    values = list(outcomes.values())
+    if all(v is True for v in values):
         return "supported"
-    return "partly" if any(outcomes.values()) else "not-supported"
+    return "partly" if any(v is True for v in values) else "not-supported"
 
 
-def any_accepted(outcomes: Mapping[str, bool]) -> Verdict:
-    """For negative controls: if the criterion accepts any control, it is too lax (→ "supported")."""
-    return "supported" if any(outcomes.values()) else "not-supported"
+def any_accepted(outcomes: Mapping[str, Outcome]) -> Verdict:
+    """For negative controls: if the criterion accepts any control, it is too lax (→ "supported"); if it
+    cannot tell for one (undetermined), the control is not cleanly rejected (→ "partly")."""
+    values = list(outcomes.values())
+    if any(v is True for v in values):
+        return "supported"
+    return "partly" if any(v is None for v in values) else "not-supported"
 
 
 @dataclass(frozen=True)
@@ -104,17 +143,43 @@ class Rule(Generic[E]):
     """Named checks and the verdict they give together."""
 
     checks: dict[str, Check[E]]
-    verdict: Callable[[Mapping[str, bool]], Verdict] = graded
+    verdict: Callable[[Mapping[str, Outcome]], Verdict] = graded
 
-    def outcomes(self, evidence: E) -> dict[str, bool]:
-        return {name: check.evaluate(evidence)[0] for name, check in self.checks.items()}
+    @property
+    def counted(self) -> list[str]:
+        """The checks the verdict counts: all but the sanity checks and those of our extension."""
+        return [name for name, c in self.checks.items() if not c.sanity and not c.extension]
+
+    @property
+    def extension(self) -> list[str]:
+        """The checks of our extension beyond the essay's words, which get their own verdict."""
+        return [name for name, c in self.checks.items() if c.extension and not c.sanity]
+
+    def outcomes(self, evidence: E) -> dict[str, Outcome]:
+        """The outcomes of the counted checks."""
+        return {name: self.checks[name].evaluate(evidence)[0] for name in self.counted}
 
     def decide(self, evidence: E) -> Decision:
-        held, reasons, facts = {}, [], {}
+        held: dict[str, Outcome] = {}
+        reasons, facts, why = [], {}, {}
         for name, check in self.checks.items():
             held[name], text, facts[name] = check.evaluate(evidence)
             reasons.append(text)
-        return Decision(verdict=self.verdict(held), reasons=reasons, checks=held, facts=facts)
+            if held[name] is None:
+                why[name] = str(facts[name][UNDETERMINED])
+        counted = {name: held[name] for name in self.counted}
+        sanity = [name for name, c in self.checks.items() if c.sanity]
+        ours = {name: held[name] for name in self.extension}
+        return Decision(
+            verdict=self.verdict(counted),
+            reasons=reasons,
+            checks=held,
+            facts=facts,
+            undetermined=why,
+            sanity=sanity,
+            extension=list(ours),
+            extension_verdict=graded(ours) if ours else None,
+        )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from kanguri import figures, progress, provenance, registry
+from kanguri import figures, progress, provenance, registry, robustness
 from kanguri.claim import Claim, checked_report, evidence_of
 from kanguri.errors import ClaimError
 from kanguri.paths import data_dir
@@ -131,10 +131,43 @@ def figure_languages(fig: Figure) -> list[str]:
     return [*LANGS, *sorted(common - set(LANGS))]
 
 
+MAPPED_PROFILES = ("site", "full")  # the profiles whose records carry the robustness map
+
+
+def _at_one_spec(claim: Claim, config: Any) -> dict[str, Any]:
+    """Experiment, rule, control and headline at one specification of the robustness map."""
+    assert claim.rule is not None and claim.control is not None and claim.report is not None
+    seed_everything(claim.seed)
+    result = _call_experiment(claim, config)
+    evidence = evidence_of(claim.id, result)
+    decision, control = claim.rule.decide(evidence), claim.control.decide(evidence)
+    value = claim.report(result).values.get(claim.headline or "")
+    return {
+        "verdict": decision.verdict,
+        "checks": decision.checks,
+        "undetermined": decision.undetermined,
+        "control": control.verdict,
+        "control_facts": to_plain(control.facts),
+        "headline": None if value is None else to_plain(value.model_dump(include={"value", "lo", "hi"})),
+    }
+
+
+def robustness_map(claim: Claim, verdict: str) -> dict[str, Any] | None:
+    """The verdict across the claim's knobs (None when it declares none); the label counts the main verdict."""
+    if claim.robustness is None:
+        return None
+    mapped = robustness.run_map(
+        claim.robustness, claim.config(claim.robustness.base), lambda cfg: _at_one_spec(claim, cfg)
+    )
+    verdicts = [s["verdict"] for s in mapped["specs"] if not s["null"]]
+    return mapped | {"label": robustness.label([*verdicts, verdict])}
+
+
 def run(claim_id: str, profile: str, out: Path) -> dict:
     claim = registry.load(claim_id)
+    essay = registry.entry(claim_id).essay
     if claim.kind == "opinion":
-        return _opinion(claim)
+        return _opinion(claim) | {"essay": essay.plain() if essay else None}
     assert claim.rule is not None and claim.control is not None and claim.report is not None
     config = claim.config(profile)
     seed_everything(claim.seed)
@@ -143,7 +176,8 @@ def run(claim_id: str, profile: str, out: Path) -> dict:
     seconds = time.perf_counter() - t0
     evidence = evidence_of(claim_id, result)
     decision, control = claim.rule.decide(evidence), claim.control.decide(evidence)
-    report = checked_report(claim_id, _report(claim_id, claim, result), claim.headline)
+    report = checked_report(claim_id, _report(claim_id, claim, result), claim.headline, claim.trains)
+    mapped = robustness_map(claim, decision.verdict) if profile in MAPPED_PROFILES else None
     figure_files: dict[str, dict[str, str]] = {}
     for name, fig in report.figures.items():
         figure_files[name] = {}
@@ -161,6 +195,8 @@ def run(claim_id: str, profile: str, out: Path) -> dict:
         "params": to_plain(config),
         "experiment_seconds": seconds,
         "accelerator": provenance.accelerator(),
+        "essay": essay.plain() if essay else None,
+        "robustness": mapped,
     }
 
 

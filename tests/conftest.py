@@ -14,3 +14,15 @@ def toy_project(tmp_path, monkeypatch):
     registry.refresh()
     yield root
     registry.refresh()
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The real site, built once per test session (``mkdocs build --strict`` at the quick profile): the site
+    tests and the browser tests read the same build."""
+    from tests.site_build import REPO, mkdocs_build
+
+    out = tmp_path_factory.mktemp("site")
+    proc = mkdocs_build(REPO, out)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out

@@ -55,7 +55,7 @@ def test_every_key_of_the_sites_catalogue_is_used():
         p.read_text(encoding="utf-8")
         for p in [*(PACKAGE_DIR).glob("*.py"), *(PACKAGE_DIR / "templates").glob("*.j2")]
     )
-    dynamic = set(re.findall(r'f"([a-z_]+)\.\{', source))
+    dynamic = set(re.findall(r'f"([a-z_.]+)\.\{', source))
     unused = []
     for key in sorted(phrases.site().keys()):
         group, _, last = key.rpartition(".")

@@ -22,7 +22,7 @@ from selenium_axe_python import Axe
 from kanguri import registry
 from kanguri.compat import JAPANESE_QUERY_SEGMENTER, LUNR_TOKENSET_FIX
 from kanguri.phrases import VERDICTS, words
-from tests.site_build import REPO, mkdocs_build
+from tests.site_build import REPO
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,13 +32,10 @@ CLAIM = "parameter-shift-cost"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(request):
     if os.environ.get("KANGURI_BROWSER_SITE"):  # a site built already (to check the browser tests alone)
         return Path(os.environ["KANGURI_BROWSER_SITE"])
-    site = tmp_path_factory.mktemp("browser-site")
-    proc = mkdocs_build(REPO, site)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return site
+    return request.getfixturevalue("real_site")  # the build the site tests read too
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,9 @@ def test_module_defines_another_claim(toy_project):
 
 def test_falsification_must_name_every_check(toy_project):
     _break(toy_project, 'flips={"mean": lambda ev: replace(ev, mean=1.0)},', "flips={},")
-    assert "falsify.flips must name every check ['mean'] (it names [])" in _error()
+    assert (
+        "falsify.flips must name every counted check ['mean'], and no sanity check (it names [])" in _error()
+    )
 
 
 def test_a_testable_verdict_needs_falsification(toy_project):

@@ -92,8 +92,9 @@ def test_regulariser_study_is_paired_by_seed():
     cfg = qeo.Config(sizes=(20, 80), seeds=2, small_seeds=3)
     plan = qeo._plan(cfg, qeo.QUANTUM_REGULARISERS)
     for reg in qeo.QUANTUM_REGULARISERS:
-        assert sorted(s for s, n, r in plan if r == reg and n == 20) == [0, 1, 2]
+        for k in cfg.strengths(reg):
+            assert sorted(s for s, n, r, kk in plan if r == reg and n == 20 and kk == k) == [0, 1, 2]
     groups = qeo.build_groups(cfg, plan)
     first = groups.x[groups.group == 0]
-    same_seed = next(g for g, (s, n, r) in enumerate(plan) if s == 0 and n == 20 and r == "dropout")
+    same_seed = next(g for g, (s, n, r, _) in enumerate(plan) if s == 0 and n == 20 and r == "dropout")
     assert np.array_equal(first, groups.x[groups.group == same_seed])

@@ -7,17 +7,14 @@ import pytest
 
 from kanguri import registry
 from tests import toy
-from tests.site_build import REPO, mkdocs_build
+from tests.site_build import mkdocs_build
 
 pytestmark = pytest.mark.site
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    proc = mkdocs_build(REPO, out)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out
+def site(real_site):
+    return real_site
 
 
 def test_both_languages_have_every_page(site):

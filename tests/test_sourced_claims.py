@@ -78,11 +78,16 @@ def test_o1_to_o3_is_99_days():
 
 
 def test_brain_arithmetic_by_hand():
-    x = _x(brain_power=20, synapses=1e14, rate=1, h100_power=700, h100_bf16=1e15, gpu_board_power=350)
+    x = _x(
+        brain_power=20, synapses=1e14, rate=1, h100_power=700, h100_bf16=1e15, gpu_power=350, utilisation=0.5
+    )
     assert brain.joules_per_event(x)[0] == pytest.approx(2e-13)
-    assert brain.joules_per_flop(x, "h100_bf16_dense")[0] == pytest.approx(7e-13)
-    assert brain.ratio(x, "h100_bf16_dense")[0] == pytest.approx(3.5)
-    assert brain.ratio(x, "h100_bf16_dense", flops_per_event=10)[0] == pytest.approx(35)
+    assert brain.joules_per_flop(x, "h100_bf16_dense")[0] == pytest.approx(7e-13)  # at peak
+    assert brain.joules_per_flop(x, "h100_bf16_dense", useful=True)[0] == pytest.approx(
+        1.4e-12
+    )  # half the peak
+    assert brain.ratio(x, "h100_bf16_dense")[0] == pytest.approx(7.0)  # per useful FLOP
+    assert brain.ratio(x, "h100_bf16_dense", flops_per_event=10)[0] == pytest.approx(70)
     assert brain.power_ratio(x)[0] == pytest.approx(17.5)
 
 

@@ -13,7 +13,10 @@ sections:
   quantum: {ja: 量子, en: Quantum}
 claims:
   - {id: toy-mean, section: quantum, kind: experiment, title: {ja: 平均, en: The mean},
-     claim: {ja: 平均はゼロに近い, en: The mean is near zero}}
+     claim: {ja: 平均はゼロに近い, en: The mean is near zero},
+     essay: {section: quantum, point: 2, phrases: [線形]},
+     says: {ja: 回路の処理は線形だと言う, en: it says a circuit's processing is linear},
+     extension: {ja: 平均で測るのは私たちの工夫, en: measuring it by a mean is ours}}
   - {id: toy-other, section: quantum, kind: experiment, title: {ja: もう一つ, en: Another},
      claim: {ja: もう一つの主張, en: Another claim}}
   - {id: toy-planned, section: quantum, kind: opinion, title: {ja: 準備中, en: Planned},
@@ -71,6 +74,7 @@ from dataclasses import replace
 from experiments import {exp} as exp
 from kanguri import (Anchor, Check, Falsification, Figure, L, Report, Rule, Series, Value, any_accepted,
                      define)
+from kanguri.kit import Robustness
 
 THRESHOLDS = {{"sems": 3.0}}
 
@@ -115,6 +119,7 @@ claim = define(
               "full": exp.Config(samples=2000)}},
     rule=rule, control=control, falsify=falsify, report=report, thresholds=THRESHOLDS,
     expected="supported", headline="mean",
+    robustness=Robustness(knobs={{"samples": (100, 200, 400), "seed": (0, 1)}}),
     anchors=[Anchor(cite="Toy 2026", url="https://example.org", theirs=L(ja="ゼロ", en="zero"), ours="mean")],
     timeout_s={{"quick": {timeout}, "site": {timeout}, "full": 60}},
     xfail={xfail},
@@ -165,6 +170,9 @@ def add_site(root: Path) -> None:
     for lang in ("ja", "en"):
         (docs / f"index.{lang}.md").write_text("# Toy\n\n{{ section_claims('quantum') }}\n", encoding="utf-8")
         (docs / "claims" / f"index.{lang}.md").write_text("# Claims\n\n{{ claims_table() }}\n")
+        # the pages every claim page links to: the glossary and the verdicts' history
+        (docs / f"glossary.{lang}.md").write_text("# Glossary\n")
+        (docs / f"changelog.{lang}.md").write_text("# Changes\n\n{{ verdict_changelog() }}\n")
         for cid in ("toy-mean", "toy-other"):
             if (root / "claims" / f"{cid.replace('-', '_')}.py").exists():
                 (docs / "claims" / f"{cid}.{lang}.md").write_text(PAGE)

@@ -1,8 +1,9 @@
 """Claim __CLAIM_ID__. Words: __MODULE__.<lang>.yml; anchors: __MODULE__.anchors.yml.
 
 TODO, in this order: make the experiment real; replace the placeholder check with the claim's checks (each with
-its two sentences in the message catalogues); make the falsification cases fit them; then drop ``verdict=`` from
-the rule and set ``expected`` to what the evidence says. ``pytest claims/ -k __MODULE__`` runs it all.
+its two sentences in the message catalogues); make the falsification cases fit them; declare the knobs a
+reviewer would accept (``ROBUSTNESS``, fixed before you look at the verdict); then drop ``verdict=`` from the
+rule and set ``expected`` to what the evidence says. ``pytest claims/ -k __MODULE__`` runs it all.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from dataclasses import replace
 
 from experiments import __MODULE__ as exp
 from kanguri.claim import define
-from kanguri.kit import V, Words, control_rule, interval, synthetic
+from kanguri.kit import Robustness, V, Words, control_rule, interval, synthetic
 from kanguri.report import Report
 from kanguri.rule import Falsification, Rule
 
 W = Words(__file__)
 THRESHOLDS = {"effect": 0.1}  # TODO: each constant with its reason: why this bar and not another
+# TODO: the setup choices that could decide the verdict, each over the range a domain expert would accept (the
+# reasons are in the words, under knobs); the site build reruns the rule at every combination
+ROBUSTNESS = Robustness(knobs={"samples": (50, 100, 200), "seed": (0, 1)})
 
 
 def _effect(ev: exp.Evidence) -> dict:

@@ -6,13 +6,14 @@ from dataclasses import replace
 
 from experiments import toy_matmul as exp
 from kanguri.claim import define
-from kanguri.kit import Words, control_rule, slope_in_band, synthetic
+from kanguri.kit import Robustness, Words, control_rule, slope_in_band, synthetic
 from kanguri.report import Report
 from kanguri.rule import Falsification, Rule
 
 W = Words(__file__)
 THRESHOLDS = {"low": 2.9, "high": 3.1}  # n³ up to rounding in the counted work
 T = THRESHOLDS
+ROBUSTNESS = Robustness(knobs={"sizes": ((8, 16, 32, 64), (16, 32, 64, 128), (8, 32, 128)), "seed": (0, 1)})
 
 
 rule: Rule[exp.Evidence] = Rule(

@@ -1,0 +1,199 @@
+"""The parts of a claim page that kit v3 adds: where in the essay the claim comes from (and what is ours), the
+checks with their outcomes, the robustness label and map. Each returns escaped text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from markupsafe import Markup
+
+from kanguri import cache, registry
+from kanguri.fragments import badge
+from kanguri.markup import esc, join, link, md_table
+from kanguri.messages import Catalogue, catalogue_files, load_catalogue
+from kanguri.numbers import fmt_number
+from kanguri.paths import claims_dir, module_name
+from kanguri.phrases import phrase, verdict_label, words
+
+OUTCOME_ICONS = {True: "✓", False: "✗", None: "?"}
+OUTCOME_WORDS = {True: "outcome.holds", False: "outcome.fails", None: "outcome.undetermined"}
+LABEL_WORDS = {
+    "robust": ("robust.robust", "robust.robust_tip"),
+    "fragile": ("robust.fragile", "robust.fragile_tip"),
+}
+CONTROL_WORDS = {
+    "not-supported": "robust.control.not-supported",
+    "partly": "robust.control.partly",
+    "supported": "robust.control.supported",
+}
+SHOWN_EXCEPTIONS = 4  # a map's sentence names at most this many specifications that differ
+
+
+def claim_words(claim_id: str) -> Catalogue | None:
+    stem = claims_dir() / module_name(claim_id)
+    return load_catalogue(stem) if catalogue_files(stem) else None
+
+
+def quoted(phrases: tuple[str, ...] | list[str], lang: str) -> str:
+    """The essay's own words, quoted as each language quotes: 「…」 in Japanese, “…” in English."""
+    return words("list_sep", lang).join(f"「{p}」" if lang == "ja" else f"“{p}”" for p in phrases)
+
+
+def essay_place(claim_id: str, statement: str, lang: str) -> Markup:
+    """The quote box under the title: the essay's part and point in its own words, its point in ours, our
+    reading (what the verdict is about), and what we added."""
+    e = registry.entry(claim_id)
+    lines = []
+    if e.essay is not None:
+        part = registry.catalogue()[0][e.essay.section](lang)
+        # point 0: the part's opening lines, before its numbered points
+        where = phrase(
+            "essay.place" if e.essay.point else "essay.opening", lang, part=part, point=e.essay.point
+        )
+        lines.append(join([where, words("colon", lang), esc(quoted(e.essay.phrases, lang))]))
+    if e.says is not None:
+        lines.append(
+            join([Markup(f"**{phrase('essay.says', lang)}**"), words("colon", lang), esc(e.says(lang))])
+        )
+    lines.append(join([Markup(f"**{phrase('essay.reading', lang)}**"), words("colon", lang), esc(statement)]))
+    if e.extension is not None:
+        ours = Markup(f"**{phrase('essay.extension', lang)}**")
+        lines.append(join([ours, words("colon", lang), esc(e.extension(lang))]))
+    return Markup("\n\n    ".join(lines))
+
+
+def check_lines(decision: dict, lang: str, indent: str = "    ") -> Markup:
+    """One line per check: its outcome (holds ✓, fails ✗, undetermined ?), its sentence, and "not counted"
+    after a sanity check."""
+    names = list(decision.get("checks") or {})
+    out = []
+    for i, reason in enumerate(decision["reasons"]):
+        name = names[i] if i < len(names) else None
+        outcome = decision["checks"][name] if name is not None else None
+        icon = OUTCOME_ICONS[outcome] if name is not None else "•"
+        tag = words(OUTCOME_WORDS[outcome], lang)
+        line = f'{indent}- <span class="kg-outcome" title="{esc(tag)}">{icon}</span> {esc(reason[lang])}'
+        if name in (decision.get("sanity") or []):
+            line += f" *({esc(words('outcome.sanity', lang))})*"
+        elif name in (decision.get("extension") or []):
+            line += f" *({esc(words('outcome.extension', lang))})*"
+        out.append(line)
+    return Markup("\n".join(out))
+
+
+def label_chip(record: dict, lang: str) -> Markup:
+    """robust / fragile, as a small chip; nothing when the record has no map."""
+    mapped = record.get("robustness") if record.get("status") == "ok" else None
+    if not mapped:
+        return Markup()
+    label = effective_label(record)
+    name, tip = (words(key, lang) for key in LABEL_WORDS[label])
+    return Markup(f'<span class="kg-chip kg-{label}" title="{esc(tip)}">{esc(name)}</span>')
+
+
+def effective_label(record: dict) -> str:
+    """The map's label, with the hardware as one more knob: a GPU (full-profile) verdict that differs from the
+    site profile's makes the verdict fragile."""
+    label = record["robustness"]["label"]
+    full = cache.load_frozen(record["claim"], "full") if record.get("claim") else None
+    if full and full.get("status") == "ok" and full["decision"]["verdict"] != record["decision"]["verdict"]:
+        return "fragile"
+    return label
+
+
+def _knob(cat: Catalogue | None, name: str, lang: str) -> str:
+    key = f"knobs.{name}.label"
+    return cat(key)(lang) if cat is not None and cat.has(key) else name
+
+
+def _setting(value: Any, lang: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return fmt_number(value, lang) if isinstance(value, int) else f"{value:g}"  # as the claim wrote it
+
+
+def _named(cat: Catalogue | None, knob: str, value: Any, lang: str) -> str:
+    """A knob's setting as the reader reads it: a named choice's label (``knobs.<knob>.values.<value>``), or the
+    number as the claim wrote it."""
+    key = f"knobs.{knob}.values.{value}"
+    if isinstance(value, str) and cat is not None and cat.has(key):
+        return cat(key)(lang)
+    return _setting(value, lang)
+
+
+def _spec_text(cat: Catalogue | None, knobs: dict, lang: str) -> str:
+    return ", ".join(f"{_knob(cat, k, lang)} = {_named(cat, k, v, lang)}" for k, v in knobs.items())
+
+
+def map_sentence(claim_id: str, mapped: dict, lang: str) -> Markup:
+    """ "Supported in 7 of 9 specifications; partly at …", generated from the map."""
+    cat = claim_words(claim_id)
+    grid = [s for s in mapped["specs"] if not s["null"]]
+    counts = Counter(s["verdict"] for s in grid)
+    main, n_main = counts.most_common(1)[0]
+    parts = [phrase("robust.most", lang, verdict=verdict_label(main)(lang), k=n_main, n=len(grid))]
+    for verdict in (v for v in counts if v != main):
+        at = [_spec_text(cat, s["knobs"], lang) for s in grid if s["verdict"] == verdict]
+        shown = "; ".join(at[:SHOWN_EXCEPTIONS]) + ("; …" if len(at) > SHOWN_EXCEPTIONS else "")
+        parts.append(phrase("robust.other", lang, verdict=verdict_label(verdict)(lang), at=shown))
+    nulls = [s for s in mapped["specs"] if s["null"]]
+    if nulls:
+        said = ", ".join(sorted({verdict_label(s["verdict"])(lang) for s in nulls}))
+        parts.append(phrase("robust.nulls", lang, n=len(nulls), verdicts=said))
+    return Markup(words("sentence_sep", lang).join(parts) + words("full_stop", lang))
+
+
+def _headline(spec: dict, lang: str) -> str:
+    h = spec.get("headline")
+    return "—" if not h or h.get("value") is None else fmt_number(h["value"], lang, digits=3)
+
+
+def robustness(claim_id: str, record: dict, lang: str) -> Markup:
+    """The section: the label, the sentence, why each knob's range, and the table of specifications."""
+    mapped = record.get("robustness") if record.get("status") == "ok" else None
+    if not mapped:
+        return Markup()
+    cat = claim_words(claim_id)
+    out = [join([label_chip(record, lang), " ", map_sentence(claim_id, mapped, lang)])]
+    reasons = []
+    for name, values in mapped["knobs"].items():
+        key = f"knobs.{name}.reason"
+        why = cat(key)(lang) if cat is not None and cat.has(key) else ""
+        settings = ", ".join(_named(cat, name, v, lang) for v in values)
+        reasons.append(
+            f"- **{esc(_knob(cat, name, lang))}** ({esc(settings)}){esc(words('colon', lang))}{esc(why)}"
+        )
+    out.append(Markup("\n".join(reasons)))
+    names = list(mapped["knobs"])
+    head = [_knob(cat, k, lang) for k in names]
+    head += [words("column.verdict", lang), words("column.headline", lang), words("column.control", lang)]
+    rows = []
+    for s in mapped["specs"]:
+        knob_cells = [_named(cat, k, s["knobs"].get(k, "—"), lang) for k in names]
+        if s["null"]:
+            knob_cells[0] = f"{words('robust.null_spec', lang)}: {_spec_text(cat, s['knobs'], lang)}"
+            knob_cells[1:] = ["" for _ in knob_cells[1:]]
+        elif s["knobs"] == mapped["main"]:
+            knob_cells[0] += f" ({words('robust.main', lang)})"
+        control = words(CONTROL_WORDS[s["control"]], lang)
+        rows.append([*knob_cells, badge(s["verdict"], lang), _headline(s, lang), control])
+    out.append(md_table(head, rows))
+    glossary = link(words("robust.glossary", lang), "../glossary.md")
+    out.append(join([phrase("robust.base", lang, profile=mapped["base"]), " ", glossary]))
+    return Markup("\n\n".join(out))
+
+
+def on_gpu(claim_id: str, site_verdict: str, lang: str) -> Markup:
+    """The verdict of the claim's frozen full-profile record (the GPU run) beside the site profile's, with a
+    sentence when they differ; nothing when there is no such record."""
+    full = cache.load_frozen(claim_id, "full")
+    if not full or full.get("status") != "ok":
+        return Markup()
+    gpu = full.get("accelerator") or "none"
+    verdict = full["decision"]["verdict"]
+    key = "gpu.same" if verdict == site_verdict else "gpu.differs"
+    said = phrase(
+        key, lang, gpu=gpu, site=verdict_label(site_verdict)(lang), full=verdict_label(verdict)(lang)
+    )
+    return join([badge(verdict, lang), " ", said])
