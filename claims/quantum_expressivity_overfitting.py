@@ -40,17 +40,24 @@ ROBUSTNESS = Robustness(
 )
 
 
-def _sided(e: Estimate, holds: bool, fails: bool, stops: list[Stop], **extra: object) -> dict:
-    """An interval's facts; undetermined when it read runs cut off while still improving, or straddles its bar."""
+def _sided(
+    e: Estimate, holds: bool, fails: bool, stops: list[Stop], margin: float | None = None, **extra: object
+) -> dict:
+    """An interval's facts; undetermined when it read runs cut off while still improving (unless ``margin``, the
+    interval's distance from its bar, exceeds the most those runs could move a mean: their share × the span 2 of a
+    difference of accuracies), or when it straddles its bar."""
     cut = unconverged(stops)
-    reason = cut[UNDETERMINED] or (None if holds or fails else "straddles")
+    overturnable = margin is None or margin <= 2.0 * cut["cut"] / max(cut["runs"], 1)
+    reason = (cut[UNDETERMINED] if overturnable else None) or (None if holds or fails else "straddles")
     return {"value": e.value, "lo": e.lo, "hi": e.hi, "cut": cut["cut"], "runs": cut["runs"], **extra,
             UNDETERMINED: reason}  # fmt: skip
 
 
 def _gap(e: Estimate, stops: list[Stop]) -> dict:
     """The overfitting criterion on a train − test gap: its lower bound is above the bar."""
-    return _sided(e, e.lo > T["overfits"], e.hi <= T["overfits"], stops, bar=T["overfits"])
+    holds = e.lo > T["overfits"]
+    margin = e.lo - T["overfits"] if holds else None
+    return _sided(e, holds, e.hi <= T["overfits"], stops, margin=margin, bar=T["overfits"])
 
 
 def _largest(ev: exp.Evidence) -> list[Stop]:
