@@ -3,6 +3,7 @@ checks with their outcomes, the robustness label and map. Each returns escaped t
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -63,6 +64,15 @@ def essay_place(claim_id: str, statement: str, lang: str) -> Markup:
     return Markup("\n\n    ".join(lines))
 
 
+_CJK_GAP = re.compile(r"([。、）」])\s+(?=[\u3040-\u30ff\u3400-\u9fff])")
+
+
+def _joined(text: str) -> str:
+    """A check's sentence and the sentence saying why it is undetermined are joined by a space, which Japanese
+    does not put between sentences: drop it after Japanese punctuation."""
+    return _CJK_GAP.sub(r"\1", text)
+
+
 def check_lines(decision: dict, lang: str, indent: str = "    ") -> Markup:
     """One line per check: its outcome (holds ✓, fails ✗, undetermined ?), its sentence, and "not counted"
     after a sanity check."""
@@ -73,7 +83,7 @@ def check_lines(decision: dict, lang: str, indent: str = "    ") -> Markup:
         outcome = decision["checks"][name] if name is not None else None
         icon = OUTCOME_ICONS[outcome] if name is not None else "•"
         tag = words(OUTCOME_WORDS[outcome], lang)
-        line = f'{indent}- <span class="kg-outcome" title="{esc(tag)}">{icon}</span> {esc(reason[lang])}'
+        line = f'{indent}- <span class="kg-outcome" title="{esc(tag)}">{icon}</span> {esc(_joined(reason[lang]))}'
         if name in (decision.get("sanity") or []):
             line += f" *({esc(words('outcome.sanity', lang))})*"
         elif name in (decision.get("extension") or []):
