@@ -32,8 +32,10 @@ site: setup
 serve: setup
 	$(BIN)/mkdocs serve
 
+# pytest-xdist: one worker per core (at most 4); a module whose fixture builds a site keeps to one worker
+# (xdist_group), and the real site is built once for all of them (tests/conftest.py::real_site).
 test: setup browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup
 
 # The browser tests drive Debian's Chromium (a test tool's own download fails here). Install it when we can
 # (as root, with apt); otherwise stop before anything runs, with one line saying what to install.

@@ -1,4 +1,5 @@
 import pytest
+from filelock import FileLock
 
 from kanguri import registry
 from tests import toy
@@ -17,12 +18,19 @@ def toy_project(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory):
-    """The real site, built once per test session (``mkdocs build --strict`` at the quick profile): the site
-    tests and the browser tests read the same build."""
+def real_site(tmp_path_factory, worker_id):
+    """The real site, built once per test run (``mkdocs build --strict`` at the quick profile): the site tests
+    and the browser tests read the same build. Under pytest-xdist the workers share it: the first to ask builds
+    it under a file lock, the others wait and read it."""
     from tests.site_build import REPO, mkdocs_build
 
-    out = tmp_path_factory.mktemp("site")
-    proc = mkdocs_build(REPO, out)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    shared = (
+        tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    )
+    out, done = shared / "real-site", shared / "real-site.built"
+    with FileLock(str(shared / "real-site.lock")):
+        if not done.exists():
+            proc = mkdocs_build(REPO, out)
+            assert proc.returncode == 0, proc.stderr[-3000:]
+            done.touch()
     return out

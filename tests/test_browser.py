@@ -26,7 +26,10 @@ from tests.site_build import REPO
 
 DATA = Path(__file__).parent / "data"
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("real_site"),
+]  # one worker: the module's fixture is built once
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 CLAIM = "parameter-shift-cost"
 

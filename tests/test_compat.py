@@ -24,6 +24,8 @@ from kanguri.site import KanguriPlugin
 from tests import toy
 from tests.site_build import REPO, mkdocs_build
 
+pytestmark = pytest.mark.xdist_group("compat")  # one worker: the module's fixture is built once
+
 DATA = Path(__file__).parent / "data"
 
 

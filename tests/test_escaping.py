@@ -16,6 +16,8 @@ from kanguri import registry, render, runner
 from kanguri.markup import md_table
 from tests.site_build import markdown_html
 
+pytestmark = pytest.mark.xdist_group("escaping")  # one worker: the module's fixture is built once
+
 
 def hostile(field: str) -> str:
     """A string that HTML, Markdown, Jinja and a Markdown table would each act on, tagged by its field."""
@@ -132,6 +134,7 @@ claim = define(
 
 OPINION = """
 from kanguri import Anchor, L, define
+
 
 H = {H!r}
 claim = define(

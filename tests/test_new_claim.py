@@ -14,7 +14,10 @@ import pytest
 
 from tests.site_build import REPO, mkdocs_build
 
-pytestmark = pytest.mark.site
+pytestmark = [
+    pytest.mark.site,
+    pytest.mark.xdist_group("new_claim"),
+]  # one worker: the module's fixture is built once
 DATA = Path(__file__).parent / "data" / "new_claim"
 CID, MOD = "toy-matmul", "toy_matmul"
 ENTRY = f"""  - id: {CID}

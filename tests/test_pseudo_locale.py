@@ -29,6 +29,8 @@ import yaml
 from kanguri import assets, export, phrases, registry, render, runner
 from kanguri.paths import PACKAGE_DIR, module_name
 
+pytestmark = pytest.mark.xdist_group("pseudo_locale")  # one worker: the module's fixture is built once
+
 XX = "xx"
 REAL = "measurement-collapse"
 SHAPES = "pseudo-shapes"
@@ -153,6 +155,7 @@ from kanguri.claim import define
 from kanguri.kit import Words, control_rule, lower_above, share_at_least, synthetic
 from kanguri.report import Report
 from kanguri.rule import Falsification, Rule
+
 
 W = Words(__file__)
 THRESHOLDS = {"bar": 0.5, "share": 0.7}

@@ -9,7 +9,10 @@ from kanguri import registry
 from tests import toy
 from tests.site_build import mkdocs_build
 
-pytestmark = pytest.mark.site
+pytestmark = [
+    pytest.mark.site,
+    pytest.mark.xdist_group("real_site"),
+]  # one worker: the module's fixture is built once
 
 
 @pytest.fixture(scope="session")
