@@ -86,7 +86,10 @@ def test_messages_fill_in_both_languages(cid):
 
 
 # --- evidence, at the quick profile -------------------------------------------------------------
-@pytest.fixture(scope="module", params=CLAIMS)
+@pytest.fixture(
+    scope="module",  # one claim's tests on one pytest-xdist worker, so no two workers wait on one quick run
+    params=[pytest.param(c, id=c, marks=pytest.mark.xdist_group(f"quick-{c}")) for c in CLAIMS],
+)
 def record(request) -> tuple[str, dict]:
     return request.param, runner.run(request.param, "quick")
 

@@ -45,15 +45,16 @@ def test_an_unknown_engine_is_a_clear_error(monkeypatch, parallel):
 
 
 def test_a_claim_gives_the_same_values_on_dask_as_locally(tmp_path, monkeypatch):
-    """One real claim's quick profile, bit for bit: the local pool against a LocalCluster of 2 workers."""
+    """One real claim's quick profile, bit for bit: the local pool against a LocalCluster of 2 workers. The
+    local record is the session's (``pytest claims/`` computed it on the local pool); dask computes afresh."""
     cid = "efficiency-over-scale"  # its trials go through parallel.run_all
-    records = {}
-    for engine in ("local", "dask"):
-        monkeypatch.setenv("KANGURI_CACHE", str(tmp_path / engine))
-        monkeypatch.setenv("KANGURI_EXECUTOR", engine)
-        monkeypatch.setenv("KANGURI_WORKERS", "2")
-        records[engine] = runner.run(cid, "quick", force=True)
-        assert records[engine]["status"] == "ok", records[engine].get("error")
+    records = {"local": runner.run(cid, "quick")}
+    monkeypatch.setenv("KANGURI_CACHE", str(tmp_path / "dask"))
+    monkeypatch.setenv("KANGURI_EXECUTOR", "dask")
+    monkeypatch.setenv("KANGURI_WORKERS", "2")
+    records["dask"] = runner.run(cid, "quick", force=True)
+    for engine, record in records.items():
+        assert record["status"] == "ok", (engine, record.get("error"))
     local, dask = (_without_timings(records[e]) for e in ("local", "dask"))
     assert dask["report"]["values"] == local["report"]["values"]
     assert dask["result"] == local["result"]
