@@ -1,6 +1,9 @@
 """Claim data-exhaustion-and-pace: public web text is nearly exhausted as training data; o1 to o3 took about
 three months. Words: ``data_exhaustion_and_pace.<lang>.yml``; anchors: ``data_exhaustion_and_pace.anchors.yml``;
-cited inputs: ``data_exhaustion_and_pace.sources.yml``."""
+cited inputs: ``data_exhaustion_and_pace.sources.yml``.
+
+Like is compared with like: the share already read sets one run's tokens against the stock of unique tokens, the
+exhaustion year sets them against the effective stock (unique × the gain from repeating it), as Epoch does."""
 
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from experiments.common.stats import Estimate
 from kanguri.claim import define
 from kanguri.kit import Robustness, V, Words, control_rule, synthetic
 from kanguri.report import Figure, Report, Value
-from kanguri.rule import Falsification, Rule
+from kanguri.rule import UNDETERMINED, Falsification, Rule
 from kanguri.sources import INPUTS_CHECKED, graded_on_checked_inputs, inputs_checked
+from kanguri.text import L
 
 W = Words(__file__)
 THRESHOLDS = {
@@ -28,18 +32,22 @@ THRESHOLDS = {
 }
 T = THRESHOLDS
 # every cited input any configuration reads; the experiment reports as unverified only those its configuration uses
-USES = ("stock", "growth", "slow_growth", "frontier_tokens", "frontier_date", "qwen_tokens", "qwen_date",
+USES = ("stock", "epochs", "indexed_web", "common_crawl", "usable_share", "growth", "paper_growth",
+        "paper_growth_median", "slow_growth", "gpt45_date",
+        "frontier_tokens", "frontier_date", "qwen_tokens", "qwen_date", "gpt3_tokens", "gpt3_date", "gpt4_date",
         "o1_date", "o3_date", "o1_release", "o3_release")  # fmt: skip
 
 ROBUSTNESS = Robustness(
     base="quick",
     knobs={
         "dates": ("announcement", "release"),
-        "frontier": ("qwen2.5", "deepseek-v3"),
+        "growth_figure": ("paper", "epoch"),
         "stock_draw": ("bounds", "lognormal"),
+        "stock": ("epoch_adjusted", "indexed_web", "common_crawl"),
     },
-    # training sets growing only 1.5× a year (the 2022 estimate): the stock must then not run out soon
-    nulls=({"growth_figure": "slow"},),
+    # a world without any of the effects: GPT-3's training set (2020) as the frontier, growing only 1.5× a year
+    # (the 2022 estimate), and the pace of two GPT generations (GPT-3 to GPT-4): the rule must say not supported
+    nulls=({"growth_figure": "slow", "frontier": "gpt-3", "dates": "generations"},),
 )
 
 
@@ -48,13 +56,24 @@ def runs_out(e: Estimate) -> bool:
     return e.hi < T["horizon"]
 
 
+def _month(year: float) -> tuple[int, int]:
+    """A decimal year as (year, month): 2027.7 → (2027, 9). Sentences name the month, never "2027.7"."""
+    whole = int(year)
+    return whole, min(12, int((year - whole) * 12) + 1)
+
+
 def _year_facts(e: Estimate) -> dict[str, float | bool]:
-    return {"value": e.value, "lo": e.lo, "hi": e.hi, "bar": T["horizon"], "ok": runs_out(e)}
+    (y, m), (lo_y, lo_m), (hi_y, hi_m) = _month(e.value), _month(e.lo), _month(e.hi)
+    return {"value": e.value, "lo": e.lo, "hi": e.hi, "bar": T["horizon"], "ok": runs_out(e),
+            "y": y, "m": m, "lo_y": lo_y, "lo_m": lo_m, "hi_y": hi_y, "hi_m": hi_m}  # fmt: skip
 
 
 def _share_facts(ev: exp.Evidence) -> dict:
-    s = ev.share_used
-    return {"value": 100 * s.value, "lo": 100 * s.lo, "hi": 100 * s.hi, "bar": 100 * T["most"]}
+    """The share read, in percent; undetermined when its range lies on both sides of "most"."""
+    s, bar = ev.share_used, T["most"]
+    sided = s.lo >= bar or s.hi < bar
+    return {"value": 100 * s.value, "lo": 100 * s.lo, "hi": 100 * s.hi, "bar": 100 * bar,
+            UNDETERMINED: None if sided else "straddles"}  # fmt: skip
 
 
 def _gap_facts(ev: exp.Evidence) -> dict:
@@ -128,6 +147,8 @@ def _values(r: exp.Result) -> dict[str, Value]:
         gap_days=V(r.gap_days, unit="days"),
         gap_months=V(ev.gap_months, unit="months"),
         control_year=V(ev.control_year, digits=5, grouping=False),
+        unique_stock=V(r.unique_stock, unit="tokens", digits=2),
+        effective_stock=V(r.effective_stock, unit="tokens", digits=2),
     )
     # one value per stock multiplier k; the label names k, so it is filled here rather than by W.values
     for k, shift in r.shift_years.items():
@@ -144,11 +165,39 @@ def _projection(r: exp.Result) -> Figure:
     return W.figure("projection", [largest, *stock], yscale="log")
 
 
+def _cell(e: Estimate, scale: float = 1.0, digits: int = 0) -> L:
+    """A median with its 95% range, in one cell: ``84 (25–255)``."""
+    a, b, c = (f"{v * scale:.{digits}f}" for v in (e.value, e.lo, e.hi))
+    return W("cells.range").map(lambda t: t.format(a=a, b=b, c=c))
+
+
+def _year_cell(e: Estimate) -> L:
+    """A year with its 95% range, to the month: ``2028-04 (2026-11 to 2030-05)``, never ``2028.3``."""
+    (y, m), (lo_y, lo_m), (hi_y, hi_m) = _month(e.value), _month(e.lo), _month(e.hi)
+    return W("cells.years").map(lambda t: t.format(y=y, m=m, lo_y=lo_y, lo_m=lo_m, hi_y=hi_y, hi_m=hi_m))
+
+
+def _stocks(r: exp.Result) -> list[list]:
+    """One row per definition of the stock: unique and effective stock (trillions), share read (%), year."""
+    return [[W(f"knobs.stock.values.{name}"), _cell(e["unique"], 1e-12), _cell(e["effective"], 1e-12),
+             _cell(e["share"], 100), _year_cell(e["year"])] for name, e in r.by_stock.items()]  # fmt: skip
+
+
+def _years(r: exp.Result) -> list[list]:
+    """One row per definition of the stock: the exhaustion year under each cited growth figure."""
+    return [[W(f"knobs.stock.values.{name}"), *(_year_cell(r.by_growth[g][name]) for g in r.by_growth)]
+            for name in exp.STOCKS]  # fmt: skip
+
+
 def report(r: exp.Result) -> Report:
     rows = [[f"{k:g}", round(s.value, 2)] for k, s in r.shift_years.items()]
     return Report(
         values=_values(r),
-        tables={"shifts": W.table("shifts", rows)},
+        tables={
+            "shifts": W.table("shifts", rows),
+            "stocks": W.table("stocks", _stocks(r)),
+            "years": W.table("years", _years(r)),
+        },
         figures={"projection": _projection(r)},
     )
 

@@ -289,11 +289,12 @@ claim = define(
     globals(),
     experiment=exp.run,
     profiles={
-        # quick: two sizes, two budgets, smaller batches of shorter windows; a check of the whole pipeline in
-        # seconds, whose verdict must agree with the site's
+        # quick: two sizes of a one-layer model, two budgets, smaller batches of shorter windows; a check of the
+        # whole pipeline in seconds (every run stops early), whose verdict must agree with the site's
         "quick": exp.Config(
-            widths=(16, 32),
-            budgets=(5_000, 15_000),
+            widths=(16, 24),
+            n_layer=1,
+            budgets=(4_000, 12_000),
             seeds=3,
             upper_sizes=2,
             batch=16,

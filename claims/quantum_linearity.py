@@ -146,8 +146,14 @@ falsify = Falsification(
 )
 
 
+def _side(e: Estimate) -> str:
+    """Where the circuit stands against its own Fourier features: worse, better, or level (1 inside the interval)."""
+    return "worse" if e.lo > 1 else "better" if e.hi < 1 else "level"
+
+
 def _values(r: exp.Result) -> dict:
     ev = r.evidence
+    sides = [_side(r.fourier[slot]) for slot in exp.ROUGH]
     return W.values(
         leak=ev.leak,
         present=ev.present,
@@ -165,6 +171,14 @@ def _values(r: exp.Result) -> dict:
         ratio_step=V(ev.limits["step"].ratio, digits=2),
         ratio_product=V(ev.limits["product"].ratio, digits=2),
         ratio_control=V(ev.limits["control"].ratio, digits=2),
+        ratio_step_far=V(r.step_far.ratio, digits=2),
+        fourier_abs=V(r.fourier["abs"], digits=2),
+        fourier_step=V(r.fourier["step"], digits=2),
+        fourier_product=V(r.fourier["product"], digits=2),
+        fourier_control=V(r.fourier["control"], digits=2),
+        fourier_step_far=V(r.fourier_far, digits=2),
+        fourier_worse=sides.count("worse"),
+        fourier_better=sides.count("better"),
         circuit_params=r.fit_runs.circuit_params,
         fit_layers=r.fit_layers,
         converged_share=converged_share(ev.fit_stops),
@@ -173,6 +187,19 @@ def _values(r: exp.Result) -> dict:
 
 def _mean(xs: list[float]) -> float:
     return float(sum(xs) / len(xs))
+
+
+def _interval(e: Estimate) -> str:
+    return f"{e.value:.3g} [{e.lo:.3g}, {e.hi:.3g}]"
+
+
+def _fourier_row(label, fits: dict[str, exp.FourierFit], errors: dict[str, list[float]], ratio: Estimate,
+                 far: bool = False) -> list:  # fmt: skip
+    """A target's ridge fits on each encoding's spectrum beside the better circuit, and where the circuit stands."""
+    lin, ex = fits["linear"], fits["exponential"]
+    best = _mean([min(a, b) for a, b in zip(errors["linear"], errors["exponential"], strict=True)])
+    return [label, lin.features, lin.error_far if far else lin.error, ex.features, ex.error_far if far else ex.error,
+            best, _interval(ratio), W(f"terms.{_side(ratio)}")]  # fmt: skip
 
 
 def report(r: exp.Result) -> Report:
@@ -196,16 +223,30 @@ def report(r: exp.Result) -> Report:
         W.series("tanh_net", r.fine_x, r.mlp_fits["tanh"]),
     ]
     runs = r.fit_runs
+    slots = list(zip(exp.SLOTS, runs.targets, strict=True))
+    step = runs.targets[exp.SLOTS.index("step")]
+    far = W("terms.far", margin=r.jump_margin)
     limits = [
-        [W(f"terms.{slot}"), name, runs.mlp_params[name], *(_mean(runs.errors[name][m]) for m in ("linear", "exponential", "mlp")),
-         f"{r.evidence.limits[slot].ratio.value:.3g} [{r.evidence.limits[slot].ratio.lo:.3g}, {r.evidence.limits[slot].ratio.hi:.3g}]"]
-        for slot, name in zip(exp.SLOTS, runs.targets, strict=True)
-    ]  # fmt: skip
+        [W(f"terms.{slot}"), name, runs.mlp_params[name], *(_mean(runs.errors[name][m]) for m in exp.MODELS),
+         _interval(r.evidence.limits[slot].ratio)]
+        for slot, name in slots
+    ] + [[far, step, runs.mlp_params[step], *(_mean(runs.far[step][m]) for m in exp.MODELS),
+          _interval(r.step_far.ratio)]]  # fmt: skip
+    fourier = [
+        _fourier_row(W(f"terms.{slot}"), runs.fourier[name], runs.errors[name], r.fourier[slot])
+        for slot, name in slots
+    ] + [_fourier_row(far, runs.fourier[step], runs.far[step], r.fourier_far, far=True)]
     return Report(
         values=_values(r),
         tables={
             "fits": W.table("fits", rows),
             "limits": W.table("limits", limits, params=runs.circuit_params),
+            "fourier": W.table(
+                "fourier",
+                fourier,
+                layers=r.fit_layers,
+                exp_max=exp.max_frequency("exponential", r.fit_layers),
+            ),
         },
         figures={
             "spectrum": W.figure("spectrum", spectrum, yscale="log"),

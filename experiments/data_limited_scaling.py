@@ -9,7 +9,8 @@ model with its order and smoothing tuned on the validation plays, is fitted on e
 The training of a grid run does not depend on the cap until the cap cuts it off (a constant learning rate
 after warm-up, early stopping that looks only backwards), so a run under a smaller cap is the same run cut
 short: :func:`truncate` derives it, and :func:`run` reuses the runs it already trained in this process when
-only the cap or the analysis (tolerance, fitted sizes) changes.
+only the cap or the analysis (tolerance, fitted sizes) changes; the fitted surface is kept per set of losses too.
+The test plays are scored only at checkpoints that set a new best validation loss (the only ones ever reported).
 """
 
 from __future__ import annotations
@@ -17,14 +18,19 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from experiments.common import corpus, parallel
 from experiments.common.progress import Progress, silent
-from experiments.common.stats import Estimate, percentile_interval, t_interval
-from experiments.common.training import Stop, stop_of
+
+# the statistics import scipy, which the training processes never need: imported where they are used
+if TYPE_CHECKING:
+    from experiments.common.stats import Estimate
+    from experiments.common.training import Stop
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class Run:
     best_val: float  # the validation loss that picked it
     final_train: float  # loss on fixed batches of its own training text, at the end
     val_curve: list[float]
-    test_curve: list[float]
+    test_curve: list[float]  # the test loss of the best checkpoint so far (measured at each new best)
     train_curve: list[float]  # loss on fixed batches of its own training text, at every evaluation
     stopped: (
         str  # "early" (early stopping: the validation loss stopped improving) or "cap" (the steps ran out)
@@ -80,6 +86,8 @@ class Run:
     def stop(self) -> Stop:
         """Stopped by its rule (early stopping; for a repetition run, also the fixed compute spent), or cut off at
         the cap: still improving (validation loss) or not."""
+        from experiments.common.training import stop_of
+
         by_rule = self.stopped == "early" or (self.fixed_compute and self.steps == self.cap)
         return stop_of(self.val_curve, self.cap, by_rule, steps=self.steps)
 
@@ -152,28 +160,54 @@ def _batches(data, positions, block: int):
     return w[:, :-1], w[:, 1:]
 
 
-def _texts(cfg: Config, data_dir: Path) -> tuple[str, str, str, str]:
-    """Training, validation and test text and the vocabulary; shuffled characters for the null."""
-    text = corpus.load(data_dir)
-    splits = [text.train, text.validation, text.test]
-    if cfg.text == "shuffled":
-        rng = np.random.default_rng(cfg.seed)
-        splits = ["".join(rng.permutation(list(t))) for t in splits]
-    return splits[0], splits[1], splits[2], text.vocabulary
+@cache
+def _texts(text: str, seed: int, data_dir: Path) -> tuple[str, str, str, str]:
+    """Training, validation and test text and the vocabulary; shuffled characters for the null (once per
+    process: every run of a process reads the same)."""
+    corp = corpus.load(data_dir)
+    splits = [corp.train, corp.validation, corp.test]
+    if text == "shuffled":
+        rng = np.random.default_rng(seed)
+        splits = [_shuffled(t, rng) for t in splits]
+    return splits[0], splits[1], splits[2], corp.vocabulary
+
+
+def _shuffled(text: str, rng: np.random.Generator) -> str:
+    """The characters of ``text`` in a random order (the permutation ``rng.permutation`` draws for any sequence
+    of that length, applied to the code points at once rather than to a list of characters)."""
+    return (
+        rng.permutation(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+        .tobytes()
+        .decode("utf-32-le")
+    )
+
+
+@cache
+def _encoded(text: str, seed: int, data_dir: Path) -> tuple[Any, Any, Any, int]:
+    """The three splits as tensors of character indices (once per process)."""
+    import torch
+
+    train, val, test, vocabulary = _texts(text, seed, data_dir)
+    lookup = np.zeros(max(map(ord, vocabulary)) + 1, dtype=np.int64)
+    lookup[[ord(c) for c in vocabulary]] = np.arange(len(vocabulary))
+
+    def encode(s: str):
+        return torch.from_numpy(lookup[np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)])
+
+    return encode(train), encode(val), encode(test), len(vocabulary)
 
 
 def train_run(job: tuple) -> Run:
     """Train one GPT of ``width`` on the first ``unique`` characters of the training plays, for at most
     ``cap`` steps, stopping early when the validation loss has not improved for ``patience`` evaluations."""
     import torch
+    from torch.nn import functional as F
 
     from experiments.common.gpt import GPT, GPTConfig
 
     width, unique, seed, cfg, dev, data_dir, cap = job
-    train_text, val_text, test_text, vocabulary = _texts(cfg, data_dir)
-    stoi = {c: i for i, c in enumerate(vocabulary)}
-    encode = lambda s: torch.tensor([stoi[c] for c in s], dtype=torch.long)  # noqa: E731
-    train, val, test = encode(train_text[:unique]), encode(val_text), encode(test_text)
+    all_train, val, test, vocab = _encoded(cfg.text, cfg.seed, data_dir)
+    train = all_train[:unique]
     gen = torch.Generator().manual_seed(seed)
     fixed = torch.Generator().manual_seed(12345)  # the same evaluation batches for every run
     n_eval = cfg.eval_batches * cfg.batch
@@ -184,22 +218,23 @@ def train_run(job: tuple) -> Run:
     # (so the windows do not always start at the same offsets), in a random order
     queue: list[int] = []
     torch.manual_seed(seed)
-    model = GPT(GPTConfig(len(vocabulary), cfg.block, cfg.n_layer, max(1, width // 8), width)).to(dev)
+    model = GPT(GPTConfig(vocab, cfg.block, cfg.n_layer, max(1, width // 8), width)).to(dev)
     base_lr = cfg.lr_times_width / width
-    opt = torch.optim.AdamW(model.parameters(), lr=base_lr, weight_decay=0.0)
+    # fused: one kernel for every tensor's update (the same update; the per-tensor loop costs more than it does)
+    opt = torch.optim.AdamW(model.parameters(), lr=base_lr, weight_decay=0.0, fused=True)
 
-    def loss_on(data, positions) -> float:
+    def losses_on(*sets: tuple) -> list[float]:
+        """The mean loss on each (text, window starts) set, all in one forward pass."""
         model.eval()
         with torch.no_grad():
-            losses = [
-                model(*(t.to(dev) for t in _batches(data, positions[i : i + cfg.batch], cfg.block)))[1]
-                for i in range(0, len(positions), cfg.batch)
-            ]
+            xs, ys = zip(*(_batches(data, positions, cfg.block) for data, positions in sets), strict=True)
+            logits, _ = model(torch.cat(xs).to(dev))
+            loss = F.cross_entropy(logits.flatten(0, 1), torch.cat(ys).to(dev).flatten(), reduction="none")
         model.train()
-        return float(torch.stack(losses).mean())
+        return loss.view(len(sets), -1).mean(1).tolist()
 
     curve: list[float] = []
-    test_curve: list[float] = []
+    test_curve: list[float] = []  # the test loss of the best checkpoint so far, at every evaluation
     train_curve: list[float] = []
     stopped, step = "cap", 0
     t0 = time.perf_counter()
@@ -217,9 +252,13 @@ def train_run(job: tuple) -> Run:
         loss.backward()
         opt.step()
         if step % cfg.eval_every == 0 or step == cap:
-            curve.append(loss_on(val, val_pos))
-            test_curve.append(loss_on(test, test_pos))
-            train_curve.append(loss_on(train, train_pos))
+            val_loss, train_loss = losses_on((val, val_pos), (train, train_pos))
+            if not curve or val_loss < min(curve):  # a new best checkpoint: the only test losses ever read
+                test_curve.append(losses_on((test, test_pos))[0])
+            else:
+                test_curve.append(test_curve[-1])
+            curve.append(val_loss)
+            train_curve.append(train_loss)
             if len(curve) - 1 - int(np.argmin(curve)) >= cfg.patience:
                 stopped = "early"
                 break
@@ -334,15 +373,12 @@ def ngram_losses(train: np.ndarray, evals: list[np.ndarray], orders: tuple[int, 
 
 def best_ngrams(cfg: Config, data_dir: Path) -> tuple[dict[int, dict[int, float]], dict[int, dict[int, str]]]:
     """For every budget and order, the test loss of the smoothing the validation plays picked (and which)."""
-    train_text, val_text, test_text, vocabulary = _texts(cfg, data_dir)
-    stoi = {c: i for i, c in enumerate(vocabulary)}
-    val = np.array([stoi[c] for c in val_text], dtype=np.int64)
-    test = np.array([stoi[c] for c in test_text], dtype=np.int64)
+    train_codes, val_codes, test_codes, vocab = _encoded(cfg.text, cfg.seed, data_dir)
+    val, test = val_codes.numpy(), test_codes.numpy()
     losses: dict[int, dict[int, float]] = {}
     picked: dict[int, dict[int, str]] = {}
     for d in cfg.budgets:
-        train = np.array([stoi[c] for c in train_text[:d]], dtype=np.int64)
-        scores = ngram_losses(train, [val, test], cfg.ngram_orders, len(vocabulary))
+        scores = ngram_losses(train_codes[:d].numpy(), [val, test], cfg.ngram_orders, vocab)
         losses[d], picked[d] = {}, {}
         for m in cfg.ngram_orders:
             method = min((k for k in scores if k[0] == m), key=lambda k: scores[k][0])[1]
@@ -356,19 +392,37 @@ def chinchilla(params, n, d):
     return e + np.exp(log_a) / n**alpha + np.exp(log_b) / d**beta
 
 
+def _chinchilla_jac(params, n, d):
+    """The derivatives of :func:`chinchilla` with respect to its five parameters (E, ln A, α, ln B, β)."""
+    _, log_a, alpha, log_b, beta = params
+    by_n, by_d = np.exp(log_a) / n**alpha, np.exp(log_b) / d**beta
+    return np.stack([np.ones_like(n), by_n, -by_n * np.log(n), by_d, -by_d * np.log(d)], axis=1)
+
+
 def fit_surface(runs: list[Run], n_boot: int, seed: int) -> Fit:
     """L(N, D) = E + A/N^α + B/D^β by least squares on the seed-averaged best losses; bootstrap over points."""
+    keys = sorted({(r.params, r.unique) for r in runs})
+    y = tuple(float(np.mean([r.test_loss for r in runs if (r.params, r.unique) == k])) for k in keys)
+    return _fit_cells(tuple(keys), y, n_boot, seed)
+
+
+@cache
+def _fit_cells(keys: tuple[tuple[int, int], ...], losses: tuple[float, ...], n_boot: int, seed: int) -> Fit:
+    """:func:`fit_surface` on the cells' mean losses (kept per process: the robustness map's specifications that
+    change only the analysis fit the same cells)."""
     from scipy.optimize import least_squares
 
-    keys = sorted({(r.params, r.unique) for r in runs})
+    from experiments.common.stats import percentile_interval
+
     n = np.array([k[0] for k in keys], float)
     d = np.array([k[1] for k in keys], float)
-    y = np.array([np.mean([r.test_loss for r in runs if (r.params, r.unique) == k]) for k in keys])
+    y = np.array(losses)
 
     def solve(idx):
         res = least_squares(
             lambda p: chinchilla(p, n[idx], d[idx]) - y[idx],
             x0=[1.0, 2.0, 0.3, 2.0, 0.3],
+            jac=lambda p: _chinchilla_jac(p, n[idx], d[idx]),
             bounds=([0, -10, 0, -10, 0], [5, 20, 2, 20, 2]),
         )
         return res.x
@@ -414,6 +468,8 @@ def fit_r_star(repeats: list[Run], epochs: list[int], fit: Fit) -> float:
 
 def r_star_estimate(repeats: list[Run], epochs: list[int], fit: Fit, n_boot: int, seed: int) -> Estimate:
     """R*_D with a 95% interval from resampling the seeds of the repetition runs."""
+    from experiments.common.stats import percentile_interval
+
     rng = np.random.default_rng(seed)
     seeds = sorted({r.seed for r in repeats})
     pairs = list(zip(repeats, epochs, strict=True))
@@ -444,6 +500,8 @@ def matmul_gflops(size: int = 512, repeats: int = 20) -> float:
 
 def seed_slopes(runs: list[Run], field: str, upper: int) -> Estimate:
     """Slope of ``field`` against ln N over the largest ``upper`` sizes, fitted per seed; t-interval over seeds."""
+    from experiments.common.stats import t_interval
+
     return t_interval(_per_seed_slopes(runs, field, upper), "t-interval over seeds of per-seed slopes")
 
 
@@ -459,6 +517,8 @@ def _per_seed_slopes(runs: list[Run], field: str, upper: int) -> list[float]:
 def steepening(grid: list[Run], budgets: list[int], upper: int) -> Estimate:
     """How the size slope changes with data: per seed, the slope (test loss per e-fold of N) at every budget,
     regressed on ln D; a t-interval over seeds. Below 0: the more data, the more a bigger model pays."""
+    from experiments.common.stats import t_interval
+
     per_d = np.array(
         [_per_seed_slopes([r for r in grid if r.unique == d], "test_loss", upper) for d in budgets]
     )
@@ -469,6 +529,8 @@ def steepening(grid: list[Run], budgets: list[int], upper: int) -> Estimate:
 
 def repetition_penalty(repeats: list[Run], epochs: list[int]) -> Estimate:
     """Loss after the most epochs minus loss after one epoch at the same compute, paired by seed."""
+    from experiments.common.stats import t_interval
+
     most, one = max(epochs), min(epochs)
     by = {(r.seed, e): r.test_loss for r, e in zip(repeats, epochs, strict=True)}
     seeds = sorted({r.seed for r in repeats})
@@ -489,8 +551,17 @@ def _training(cfg: Config) -> Config:
     )  # fmt: skip
 
 
-def _train_all(jobs: list[tuple], dev: str, progress: Progress) -> list[Run]:
-    """Every job's run: from the runs already trained in this process if one covers its cap, else trained."""
+def _task(job: tuple):
+    """One job of the pool: a training run, or (``("ngrams", cfg, data_dir)``) the n-gram baseline, which then
+    runs beside the training instead of after it."""
+    if job[0] == "ngrams":
+        return best_ngrams(job[1], job[2])
+    return train_run(job)
+
+
+def _train_all(jobs: list[tuple], dev: str, progress: Progress, side: list[tuple]) -> tuple[list[Run], list]:
+    """Every job's run: from the runs already trained in this process if one covers its cap, else trained;
+    and the results of the ``side`` tasks (see :func:`_task`), computed in the same pool."""
 
     def cached(job: tuple) -> Run | None:
         run = _TRAINED.get(job[:4])
@@ -501,15 +572,12 @@ def _train_all(jobs: list[tuple], dev: str, progress: Progress) -> list[Run]:
     todo = sorted(
         {j for j in jobs if cached(j) is None}, key=lambda j: (-j[0], -j[6], j[1], j[2])
     )  # biggest first
-    for job, run in zip(
-        todo,
-        parallel.run_all(train_run, todo, on_gpu=dev == "cuda", desc="runs", progress=progress),
-        strict=True,
-    ):
+    done = parallel.run_all(_task, side + todo, on_gpu=dev == "cuda", desc="runs", progress=progress)
+    for job, run in zip(todo, done[len(side) :], strict=True):
         _TRAINED[job[:4]] = run
     out = [cached(j) for j in jobs]
     assert all(r is not None for r in out)
-    return [r for r in out if r is not None]
+    return [r for r in out if r is not None], done[: len(side)]
 
 
 def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
@@ -532,12 +600,13 @@ def run(cfg: Config, data_dir: Path, progress: Progress = silent) -> Result:
         for ep in cfg.repeat_epochs
         for s in range(cfg.seeds)
     ]
-    done = _train_all(grid_jobs + rep_jobs, dev, progress)
+    ngram_key = (key, cfg.budgets, cfg.ngram_orders)
+    side = [] if ngram_key in _NGRAMS else [("ngrams", cfg, data_dir)]
+    done, side_done = _train_all(grid_jobs + rep_jobs, dev, progress, side)
+    if side:
+        _NGRAMS[ngram_key] = side_done[0]
     grid = done[: len(grid_jobs)]
     repeats = [replace(r, fixed_compute=True) for r in done[len(grid_jobs) :]]
-    ngram_key = (key, cfg.budgets, cfg.ngram_orders)
-    if ngram_key not in _NGRAMS:
-        _NGRAMS[ngram_key] = best_ngrams(cfg, data_dir)
     ngram, ngram_method = _NGRAMS[ngram_key]
     fit = fit_surface(grid, cfg.bootstrap, cfg.seed)
     rep_epochs = [ep for ep in cfg.repeat_epochs for _ in range(cfg.seeds)]

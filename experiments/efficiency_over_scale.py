@@ -1,20 +1,27 @@
-"""What a spiking network trades: trainability and speed against energy, on scikit-learn's digits.
+"""What a spiking network trades: trainability and speed against energy, on scikit-learn's digits, and whether
+the trade changes as the network grows.
 
-A spiking network (snntorch LIF neurons, surrogate gradients, rate-coded input over T steps) and conventional
-networks of the same shape (64-H-10) train on the same split with the same optimiser, with early stopping on a
-validation split, over several seeds. Measured:
+A spiking network (snntorch LIF neurons, surrogate gradients, over T steps) and conventional networks of the same
+shape (64-H-10, or 64-H-H-10) train on the same split with the same optimiser, with early stopping on a
+validation split, over several seeds and at several widths H. The spiking network is given its best chance on
+energy: it trains with a penalty on its hidden spikes, whose weight is chosen on the validation split by a rule
+fixed in advance (the fewest validation spikes among the weights within ``reg_tolerance`` of the best validation
+accuracy). Measured:
 
 - **training compute**: layer evaluations (epochs × time steps) until validation accuracy first reaches a
   target, and the final test accuracy; wall time corroborates;
 - **speed**: the spiking network answers after T sequential steps; its accuracy when read out after fewer;
 - **energy**: operations counted from the actual activity on the test set. The spiking network: accumulates
-  (spikes × fan-out) plus one membrane update per neuron and step. Three conventional baselines: a dense fp32
+  (spikes × fan-out) plus one membrane update per neuron and step; with a direct (analogue) input, the input
+  current is computed once, skipping zero pixels, and read at every step. Three conventional baselines: a dense
   network that multiplies every weight; the same network skipping zero inputs and zero ReLU outputs (a MAC only
   for a nonzero activation); and a low-bit network (Yan et al.) trained with activations quantised to
   ⌈log₂(T+1)⌉ bits, each multiplication done bit-serially as one add per set bit, zeros skipped. Energies
-  per operation follow Horowitz 2014 (45 nm), drawn *correlated within a process node*: one common factor for
-  the node and a smaller independent spread for each operation's share. First arithmetic alone, then with one
-  SRAM access per weight read and per membrane read and write.
+  per operation follow Horowitz 2014 (45 nm), in fp32 or with int8 weights and arithmetic, drawn *correlated
+  within a process node*: one common factor for the node and a smaller independent spread for each operation's
+  share. First arithmetic alone, then with one SRAM access per weight read and per membrane read and write;
+- **scale**: the slope of the log energy ratio (with memory, against the zero-skipping network) against the log
+  width, per seed, over widths spanning 8×.
 
 The negative control is the same spiking network with its firing threshold lowered, so it fires densely: set
 against the zero-skipping network with memory counted, it must show no saving.
@@ -24,34 +31,45 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from experiments.common import digits, parallel
 from experiments.common.progress import Progress, silent
-from experiments.common.stats import LEVEL, Estimate, t_interval
+from experiments.common.stats import LEVEL, Estimate, loglog_slope, t_interval
 
 # Energy per operation, picojoules (Horowitz, ISSCC 2014, 45 nm, as tabulated by later papers; see the claim's
-# anchors). 32-bit float add and multiply-accumulate; one 32-bit word from an 8 KB SRAM (half a 64-bit access).
-ENERGY_PJ = {"add": 0.9, "mac": 0.9 + 3.7, "sram": 10.0 / 2}
+# anchors). fp32: float add and multiply-accumulate; one 32-bit word from an 8 KB SRAM (half a 64-bit access) per
+# weight and per membrane access.
+ENERGY_PJ = {"add": 0.9, "mac": 0.9 + 3.7, "sram": 10.0 / 2, "state": 10.0 / 2}
+# int8: 8-bit weights (eight to a 64-bit SRAM read) and an 8-bit multiply; sums and membranes stay 32-bit integers
+# (a 32-bit add per accumulate, a 32-bit word per membrane access)
+ENERGY_INT8_PJ = {"add": 0.1, "mac": 0.2 + 0.1, "sram": 10.0 / 8, "state": 10.0 / 2}
+TABLES = {"fp32": ENERGY_PJ, "int8": ENERGY_INT8_PJ}
 NODE_SPREAD = 0.25  # the process node: every energy scales together, ±25 %
 OP_SPREAD = 0.10  # each operation's share on one node: independent ±10 % (the table's values are rounded)
 
 
 @dataclass(frozen=True)
 class Config:
-    hidden: int = 128
+    hidden: int = 128  # the width the speed, energy and training checks read (one of ``widths``)
+    widths: tuple[int, ...] = (16, 32, 64, 128)  # hidden widths for the trend with size (8×)
+    layers: int = 1  # hidden layers of width H: 1 (64-H-10) or 2 (64-H-H-10)
     steps: int = 8  # T, the spiking network's time steps during training and at full readout
-    epochs: int = 40  # at most; training stops after ``patience`` epochs without validation improvement
+    encoding: str = "rate"  # rate: Bernoulli spikes per pixel; direct: intensities as a constant current
+    precision: str = "fp32"  # the energy table: fp32, or int8 weights and arithmetic
+    reg_weights: tuple[float, ...] = (0.0, 1.0)  # candidate weights of the penalty on the hidden spike rate
+    reg_tolerance: float = 0.01  # the rule: fewest spikes within this of the best validation accuracy
+    epochs: int = 60  # at most; training stops after ``patience`` epochs without validation improvement
+    ann_epochs: int = 100  # the conventional networks' cap: they are cheap, so they run until they converge
     patience: int = 5
     target: float = 0.9  # validation accuracy that counts as "trained"
     batch: int = 128
     lr: float = 2e-3
     dense_threshold: float = 0.05  # the control: hidden firing threshold lowered from 1 to this,
-    dense_gain: float = (
-        4.0  # and input intensities multiplied by this (capped at 1), so both layers fire densely
-    )
+    dense_gain: float = 4.0  # and input intensities multiplied by this (capped at 1): it fires densely
     seeds: int = 5
     draws: int = 20000  # Monte Carlo draws over the per-operation energies (and the seeds)
     seed: int = 0
@@ -81,7 +99,10 @@ class Evidence:
     compute_ratio_low_bit: Estimate  # spiking ÷ low-bit zero-skipping network, arithmetic only
     memory_ratio_low_bit: Estimate
     dense_ratio: Estimate  # the control: densely firing spiking ÷ zero-skipping conventional, with memory
+    width_slope: Estimate  # slope of log(memory_ratio_zero_skip) against log width, per seed
     stops: tuple = ()  # how every training run ended (experiments.common.training.Stop)
+    main_stops: tuple = ()  # … the runs the speed and training checks read (chosen spiking and ANN, main width)
+    sweep_stops: tuple = ()  # … the runs the trend reads (chosen spiking and ANN at every width)
 
 
 @dataclass
@@ -91,7 +112,7 @@ class Ops:
     acs: float = 0.0  # accumulates (adds)
     macs: float = 0.0  # multiply-accumulates
     weight_reads: float = 0.0
-    state_accesses: float = 0.0  # membrane reads and writes
+    state_accesses: float = 0.0  # membrane reads and writes (and, with a direct input, reads of its current)
 
 
 @dataclass
@@ -105,12 +126,23 @@ class NetRun:
     stopped_early: bool = False  # stopped by the patience rule (not by the cap)
     readout: list[float] = field(default_factory=list)  # accuracy per readout step (spiking only)
     ops: dict[str, Ops] = field(default_factory=dict)  # per network variant: its operations per inference
-    input_spikes: float = 0.0  # per inference, summed over T (spiking only)
-    hidden_spikes: float = 0.0
-    dense_rate: float = 0.0  # the control's spike rate (input and hidden neurons, per neuron and step)
+    input_spikes: float = 0.0  # per inference, summed over T (spiking only; 0 with a direct input)
+    hidden_spikes: float = 0.0  # per inference, summed over T and hidden layers
+    input_nonzero: float = 0.0  # nonzero pixels per inference
+    dense_rate: float = 0.0  # the control's hidden spike rate (per neuron and step)
+    width: int = 0
+    reg: float = 0.0  # weight of the spike penalty it trained with
+    val_accuracy: float = 0.0  # best validation accuracy (the checkpoint kept)
+    val_spikes: float = 0.0  # hidden spikes per validation example at that checkpoint
 
 
-def _train(kind: str, cfg: Config, seed: int) -> NetRun:
+def _fan_outs(cfg: Config) -> list[int]:
+    """Outgoing synapses of a neuron in each hidden layer."""
+    return [cfg.hidden] * (cfg.layers - 1) + [10]
+
+
+def _train(kind: str, cfg: Config, seed: int, reg: float = 0.0) -> NetRun:
+    """Train one network at width ``cfg.hidden`` (spiking ones with spike penalty ``reg``) and count its work."""
     import snntorch as snn
     import torch
     from snntorch import surrogate
@@ -122,10 +154,12 @@ def _train(kind: str, cfg: Config, seed: int) -> NetRun:
     x_va, y_va, x_tr, y_tr = x_tr[:n_val], y_tr[:n_val], x_tr[n_val:], y_tr[n_val:]
     x_tr, x_va, x_te = (torch.tensor(a, dtype=torch.float32) for a in (x_tr, x_va, x_te))
     y_tr, y_va, y_te = torch.tensor(y_tr), torch.tensor(y_va), torch.tensor(y_te)
-    fc1, fc2 = torch.nn.Linear(64, cfg.hidden), torch.nn.Linear(cfg.hidden, 10)
-    lif1 = snn.Leaky(beta=0.9, spike_grad=surrogate.fast_sigmoid(slope=25))
-    lif2 = snn.Leaky(beta=0.9, spike_grad=surrogate.fast_sigmoid(slope=25), reset_mechanism="none")
-    params = [*fc1.parameters(), *fc2.parameters()]
+    h = cfg.hidden
+    fcs = [torch.nn.Linear(64, h)] + [torch.nn.Linear(h, h) for _ in range(cfg.layers - 1)]
+    out_fc = torch.nn.Linear(h, 10)
+    lifs = [snn.Leaky(beta=0.9, spike_grad=surrogate.fast_sigmoid(slope=25)) for _ in fcs]
+    lif_out = snn.Leaky(beta=0.9, spike_grad=surrogate.fast_sigmoid(slope=25), reset_mechanism="none")
+    params = [p for fc in [*fcs, out_fc] for p in fc.parameters()]
     opt = torch.optim.Adam(params, lr=cfg.lr)
     levels = 2 ** low_bits(cfg) - 1
 
@@ -134,42 +168,55 @@ def _train(kind: str, cfg: Config, seed: int) -> NetRun:
         return v.clamp(0.0, 1.0) + (q - v.clamp(0.0, 1.0)).detach()
 
     def forward(x, steps: int = cfg.steps, gain: float = 1.0):
-        """Logits, input spikes and hidden spikes per example (spiking), or the hidden activations."""
-        if kind == "ann":
-            h = torch.relu(fc1(x))
-            return fc2(h), x, h
-        if kind == "lowbit":
-            xq = quantise(x)
-            h = quantise(fc1(xq))
-            return fc2(h), xq, h
-        spikes_in = digits.encode((x * gain).clamp(max=1.0), steps, "rate", gen)
-        mem1, mem2 = lif1.init_leaky(), lif2.init_leaky()
-        out, hidden = 0, 0.0
+        """Logits, the input and the hidden activations (conventional: per layer), or, spiking: logits, input
+        spikes per example, hidden spikes per example in each layer, and the hidden spike rate (differentiable,
+        for the penalty)."""
+        if kind in ("ann", "lowbit"):
+            q = quantise if kind == "lowbit" else (lambda v: v)
+            a, acts = q(x), []
+            for fc in fcs:
+                a = q(fc(a)) if kind == "lowbit" else torch.relu(fc(a))
+                acts.append(a)
+            return out_fc(a), q(x), acts, None
+        xin = (x * gain).clamp(max=1.0)
+        spikes_in = digits.encode(xin, steps, "rate", gen) if cfg.encoding == "rate" else None
+        current = fcs[0](xin) if cfg.encoding == "direct" else None  # computed once, the same at every step
+        mems, mem_out = [lif.init_leaky() for lif in lifs], lif_out.init_leaky()
+        out, count, rate = 0, [0.0] * len(lifs), 0
         for t in range(steps):
-            spk1, mem1 = lif1(fc1(spikes_in[t]), mem1)
-            _, mem2 = lif2(fc2(spk1), mem2)
-            out = out + mem2
-            hidden = hidden + float(spk1.detach().sum())
-        return out / steps, float(spikes_in.sum()) / len(x), hidden / len(x)
+            a = current if spikes_in is None else fcs[0](spikes_in[t])
+            for i, lif in enumerate(lifs):
+                spk, mems[i] = lif(a if i == 0 else fcs[i](a), mems[i])
+                count[i] += float(spk.detach().sum())
+                rate = rate + spk.mean()
+                a = spk
+            _, mem_out = lif_out(out_fc(a), mem_out)
+            out = out + mem_out
+        n_in = 0.0 if spikes_in is None else float(spikes_in.sum()) / len(x)
+        return out / steps, n_in, [c / len(x) for c in count], rate / (steps * len(lifs))
 
-    def accuracy(x, y, steps: int = cfg.steps, gain: float = 1.0):
+    def evaluate(x, y, steps: int = cfg.steps, gain: float = 1.0):
         with torch.no_grad():
-            logits, a, b = forward(x, steps, gain)
+            logits, a, b, _ = forward(x, steps, gain)
         return (logits.argmax(1) == y).float().mean().item(), a, b
 
     best, best_state, since, epoch, reached = -1.0, [p.detach().clone() for p in params], 0, 0, None
     curve: list[float] = []
     start = time.perf_counter()
-    while epoch < cfg.epochs and since < cfg.patience:
+    cap = cfg.epochs if kind == "snn" else cfg.ann_epochs
+    while epoch < cap and since < cfg.patience:
         epoch += 1
         order = torch.randperm(len(x_tr), generator=gen)
         for i in range(0, len(order), cfg.batch):
             idx = order[i : i + cfg.batch]
-            loss = torch.nn.functional.cross_entropy(forward(x_tr[idx])[0], y_tr[idx])
+            logits, _, _, rate = forward(x_tr[idx])
+            loss = torch.nn.functional.cross_entropy(logits, y_tr[idx])
+            if rate is not None and reg > 0:
+                loss = loss + reg * rate
             opt.zero_grad()
             loss.backward()
             opt.step()
-        val = accuracy(x_va, y_va)[0]
+        val = evaluate(x_va, y_va)[0]
         curve.append(val)
         if reached is None and val >= cfg.target:
             reached = epoch
@@ -181,71 +228,85 @@ def _train(kind: str, cfg: Config, seed: int) -> NetRun:
     with torch.no_grad():
         for p, saved in zip(params, best_state, strict=True):
             p.copy_(saved)
-    acc, a, b = accuracy(x_te, y_te)
-    run = NetRun(kind, reached, epoch, seconds, acc, curve, stopped_early=since >= cfg.patience)
-    h, n = cfg.hidden, len(x_te)
+    acc, a, b = evaluate(x_te, y_te)
+    run = NetRun(kind, reached, epoch, seconds, acc, curve, stopped_early=since >= cfg.patience, width=h)
+    run.reg, run.val_accuracy = reg, best
+    n = len(x_te)
+    run.input_nonzero = float((x_te > 0).sum()) / n
     if kind == "ann":  # the same weights, dense or skipping zeros: the same accuracy
-        dense = 64 * h + h * 10
-        nz = float((a > 0).sum() * h + (b > 0).sum() * 10) / n
+        dense = 64 * h + (cfg.layers - 1) * h * h + h * 10
+        fan = [h] * cfg.layers + [10]
+        nz = sum(float((v > 0).sum()) * f for v, f in zip([a, *b], fan, strict=True)) / n
         run.ops = {"dense": Ops(macs=dense, weight_reads=dense), "zero_skip": Ops(macs=nz, weight_reads=nz)}
     elif kind == "lowbit":  # one add per set bit of each activation level (shift-and-add), zeros skipped
-        bits = [torch.round(v * levels).long() for v in (a, b)]
+        fan = [h] * cfg.layers + [10]
+        bits = [torch.round(v * levels).long() for v in [a, *b]]
         ones = [sum(((q >> k) & 1).sum().item() for k in range(low_bits(cfg))) for q in bits]
         used = [float((q > 0).sum()) for q in bits]
         run.ops = {
             "low_bit": Ops(
-                acs=(ones[0] * h + ones[1] * 10) / n, weight_reads=(used[0] * h + used[1] * 10) / n
+                acs=sum(o * f for o, f in zip(ones, fan, strict=True)) / n,
+                weight_reads=sum(u * f for u, f in zip(used, fan, strict=True)) / n,
             )
         }
     else:
-        run.readout = [accuracy(x_te, y_te, t)[0] for t in readout_steps(cfg)]
-        run.ops = {"snn": _snn_ops(cfg, a, b)}
-        run.input_spikes, run.hidden_spikes = a, b
-        lif1.threshold = torch.tensor(cfg.dense_threshold)  # the control: the same weights, firing densely
-        _, d_in, d_hid = accuracy(x_te, y_te, gain=cfg.dense_gain)
-        run.ops["dense_snn"] = _snn_ops(cfg, d_in, d_hid)
-        run.dense_rate = (d_in + d_hid) / (cfg.steps * (64 + h))
+        run.val_spikes = sum(evaluate(x_va, y_va)[2])
+        run.readout = [evaluate(x_te, y_te, t)[0] for t in readout_steps(cfg)]
+        run.ops = {"snn": _snn_ops(cfg, a, b, run.input_nonzero)}
+        run.input_spikes, run.hidden_spikes = a, sum(b)
+        for lif in lifs:  # the control: the same weights, firing densely
+            lif.threshold = torch.tensor(cfg.dense_threshold)
+        _, d_in, d_hid = evaluate(x_te, y_te, gain=cfg.dense_gain)
+        run.ops["dense_snn"] = _snn_ops(cfg, d_in, d_hid, run.input_nonzero)
+        run.dense_rate = sum(d_hid) / (cfg.steps * h * cfg.layers)
     return run
 
 
-def _snn_ops(cfg: Config, input_spikes: float, hidden_spikes: float) -> Ops:
+def _snn_ops(
+    cfg: Config, input_spikes: float, hidden_spikes: float | Sequence[float], input_nonzero: float = 0.0
+) -> Ops:
     """Each spike adds one weight per outgoing synapse (reading it); each neuron's membrane is updated (a
-    multiply-add, read and written) once per step."""
-    acs = input_spikes * cfg.hidden + hidden_spikes * 10
-    updates = cfg.steps * (cfg.hidden + 10)
+    multiply-add, read and written) once per step. ``hidden_spikes``: per hidden layer (a number for one
+    layer). A direct input instead multiplies each nonzero pixel by its weights once, and its current is read at
+    every step."""
+    spikes = [hidden_spikes] if isinstance(hidden_spikes, int | float) else list(hidden_spikes)
+    acs = sum(s * f for s, f in zip(spikes, _fan_outs(cfg), strict=True))
+    updates = cfg.steps * (cfg.layers * cfg.hidden + 10)
+    if cfg.encoding == "direct":
+        once = input_nonzero * cfg.hidden
+        return Ops(acs, updates + once, acs + once, 2 * updates + cfg.steps * cfg.hidden)
+    acs += input_spikes * cfg.hidden
     return Ops(acs=acs, macs=updates, weight_reads=acs, state_accesses=2 * updates)
-
-
-def _job(args: tuple) -> NetRun:
-    kind, cfg, seed = args
-    return _train(kind, cfg, seed)
 
 
 def energy(ops: Ops, e: dict, memory: bool):
     """Energy per inference (pJ) for per-operation energies ``e`` (numbers or arrays of draws)."""
     arithmetic = ops.acs * e["add"] + ops.macs * e["mac"]
-    return arithmetic + memory * (ops.weight_reads + ops.state_accesses) * e["sram"]
+    return arithmetic + memory * (
+        ops.weight_reads * e["sram"] + ops.state_accesses * e.get("state", e["sram"])
+    )
 
 
-def draws(n: int, seed: int) -> dict[str, np.ndarray]:
+def draws(n: int, seed: int, table: dict[str, float] = ENERGY_PJ) -> dict[str, np.ndarray]:
     """Per-operation energies, correlated within one process node: a common node factor times a smaller
     independent factor per operation."""
     rng = np.random.default_rng(seed)
     node = rng.uniform(1 - NODE_SPREAD, 1 + NODE_SPREAD, n)
-    return {k: v * node * rng.uniform(1 - OP_SPREAD, 1 + OP_SPREAD, n) for k, v in sorted(ENERGY_PJ.items())}
+    return {k: v * node * rng.uniform(1 - OP_SPREAD, 1 + OP_SPREAD, n) for k, v in sorted(table.items())}
 
 
 def ratio(ours: list[Ops], theirs: list[Ops], memory: bool, cfg: Config, seed: int) -> Estimate:
     """Energy ratio with its 95% range over the per-operation energies and the seeds (each draw takes one seed's
     pair of networks)."""
-    e = draws(cfg.draws, seed)
+    table = TABLES[cfg.precision]
+    e = draws(cfg.draws, seed, table)
     pick = np.random.default_rng(seed + 7).integers(0, len(ours), cfg.draws)
     values = np.empty(cfg.draws)
     for k in range(len(ours)):
         on = pick == k
         sub = {name: v[on] for name, v in e.items()}
         values[on] = energy(ours[k], sub, memory) / energy(theirs[k], sub, memory)
-    central = float(np.mean([energy(o, ENERGY_PJ, memory) / energy(t, ENERGY_PJ, memory)
+    central = float(np.mean([energy(o, table, memory) / energy(t, table, memory)
                              for o, t in zip(ours, theirs, strict=True)]))  # fmt: skip
     lo, hi = np.percentile(values, [50 * (1 - LEVEL), 50 * (1 + LEVEL)])
     return Estimate(
@@ -253,20 +314,37 @@ def ratio(ours: list[Ops], theirs: list[Ops], memory: bool, cfg: Config, seed: i
     )
 
 
-def breakeven(cfg: Config, theirs: Ops, memory: bool) -> float:
-    """Spike rate r (input and hidden alike) at which the spiking network's energy equals ``theirs``, at the
-    central per-operation energies."""
-    e = ENERGY_PJ
-    per_rate = cfg.steps * (64 * cfg.hidden + cfg.hidden * 10) * (e["add"] + e["sram"] * memory)
-    fixed = cfg.steps * (cfg.hidden + 10) * (e["mac"] + 2 * e["sram"] * memory)
-    return max(0.0, (energy(theirs, e, memory) - fixed) / per_rate)
+def breakeven(
+    cfg: Config, theirs: Ops, memory: bool, input_nonzero: float = 0.0, e: dict[str, float] = ENERGY_PJ
+) -> float:
+    """Spike rate r (input and hidden alike; hidden only with a direct input) at which the spiking network's
+    energy equals ``theirs``, at the central per-operation energies ``e``."""
+
+    def at(r: float) -> float:
+        hidden = [r * cfg.steps * cfg.hidden] * cfg.layers
+        return float(energy(_snn_ops(cfg, r * cfg.steps * 64, hidden, input_nonzero), e, memory))
+
+    e0, e1 = at(0.0), at(1.0)
+    return max(0.0, (float(energy(theirs, e, memory)) - e0) / (e1 - e0))
+
+
+@dataclass
+class Width:
+    """One width of the sweep: the energy ratios of each seed's chosen spiking network against its conventional
+    network of the same width (central energies), and the penalty weights the rule chose."""
+
+    width: int
+    memory_ratios: list[float]  # with memory, against the zero-skipping network, per seed
+    compute_ratios: list[float]  # arithmetic only
+    regs: list[float]  # the chosen penalty weight, per seed
+    hidden_rate: float  # hidden spikes per neuron and step, mean over seeds
 
 
 @dataclass
 class Result:
     evidence: Evidence
     ann: list[NetRun]
-    snn: list[NetRun]
+    snn: list[NetRun]  # the chosen spiking network of each seed, at ``hidden``
     lowbit: list[NetRun]
     readout_steps: list[int]
     low_bits: int
@@ -278,6 +356,9 @@ class Result:
     breakeven_compute: float  # against the zero-skipping network
     breakeven_memory: float
     energy_pj: dict[str, dict[str, float]]  # per network: arithmetic and memory energy per inference (pJ)
+    widths: list[Width]
+    unregularised_hidden_rate: float  # the hidden spike rate without the penalty, at ``hidden`` (mean)
+    energy_table: dict[str, float]  # the per-operation energies of this precision
 
 
 def _mean_ops(runs: list[NetRun], name: str) -> Ops:
@@ -290,31 +371,89 @@ def _mean_ops(runs: list[NetRun], name: str) -> Ops:
     )
 
 
+def _job(args: tuple) -> NetRun:
+    kind, cfg, seed, reg = args
+    return _train(kind, cfg, seed, reg)
+
+
+# Trained networks, by everything their training reads: the robustness map varies the precision (which only
+# prices the counted operations) and reuses them; a specification that changes training trains anew.
+_RUNS: dict[tuple, NetRun] = {}
+
+
+def _training_config(cfg: Config, width: int) -> Config:
+    return replace(cfg, hidden=width, widths=(), precision="fp32", reg_weights=(), reg_tolerance=0.0,
+                   seeds=0, draws=0, seed=0)  # fmt: skip
+
+
+def _train_all(jobs: list[tuple], dev_gpu: bool, progress: Progress) -> list[NetRun]:
+    todo = [j for j in dict.fromkeys(jobs) if j not in _RUNS]
+    order = sorted(todo, key=lambda j: -j[1].hidden * j[1].layers * (j[0] == "snn"))  # longest first
+    if order:
+        done = parallel.run_all(_job, order, on_gpu=dev_gpu, desc="networks", progress=progress)
+        _RUNS.update(zip(order, done, strict=True))
+    return [_RUNS[j] for j in jobs]
+
+
+def choose(candidates: list[NetRun], tolerance: float) -> NetRun:
+    """The rule, fixed in advance: among the penalty weights whose best validation accuracy is within
+    ``tolerance`` of the best, the one with the fewest hidden spikes on the validation split."""
+    top = max(r.val_accuracy for r in candidates)
+    return min(
+        (r for r in candidates if r.val_accuracy >= top - tolerance), key=lambda r: (r.val_spikes, r.reg)
+    )
+
+
 def run(cfg: Config, progress: Progress = silent) -> Result:
     import torch
 
     from experiments.common.training import stop_of
 
+    if cfg.hidden not in cfg.widths:
+        raise ValueError(f"hidden={cfg.hidden} must be one of the widths {cfg.widths}")
     dev_gpu = torch.cuda.is_available()
-    jobs = [(k, cfg, cfg.seed + s) for s in range(cfg.seeds) for k in ("snn", "ann", "lowbit")]
-    done = parallel.run_all(_job, jobs, on_gpu=dev_gpu, desc="networks", progress=progress)
-    by = {k: [r for (j, _, _), r in zip(jobs, done, strict=True) if j == k] for k in ("snn", "ann", "lowbit")}
-    snn, ann, low = by["snn"], by["ann"], by["lowbit"]
-    cap = cfg.epochs + 1  # a run that never reaches the target counts as one epoch beyond the budget
-    macs = 64 * cfg.hidden + cfg.hidden * 10
+    seeds = [cfg.seed + s for s in range(cfg.seeds)]
+    at = {w: _training_config(cfg, w) for w in cfg.widths}
+    snn_jobs = {(w, s, r): ("snn", at[w], s, r) for w in cfg.widths for s in seeds for r in cfg.reg_weights}
+    ann_jobs = {(w, s): ("ann", at[w], s, 0.0) for w in cfg.widths for s in seeds}
+    low_jobs = {s: ("lowbit", at[cfg.hidden], s, 0.0) for s in seeds}
+    jobs = [*snn_jobs.values(), *ann_jobs.values(), *low_jobs.values()]
+    runs = dict(zip(jobs, _train_all(jobs, dev_gpu, progress), strict=True))
+    chosen = {(w, s): choose([runs[snn_jobs[(w, s, r)]] for r in cfg.reg_weights], cfg.reg_tolerance)
+              for w in cfg.widths for s in seeds}  # fmt: skip
+    snn = [chosen[(cfg.hidden, s)] for s in seeds]
+    ann = [runs[ann_jobs[(cfg.hidden, s)]] for s in seeds]
+    low = [runs[low_jobs[s]] for s in seeds]
+    table, main = TABLES[cfg.precision], at[cfg.hidden]
+    widths = [_width(w, [chosen[(w, s)] for s in seeds], [runs[ann_jobs[(w, s)]] for s in seeds], cfg)
+              for w in cfg.widths]  # fmt: skip
+    slopes = [loglog_slope(cfg.widths, [w.memory_ratios[k] for w in widths]) for k in range(cfg.seeds)]
+    # a run that never reaches the target counts as one epoch beyond its budget
+    cap = {"snn": cfg.epochs + 1, "ann": cfg.ann_epochs + 1}
+    macs = 64 * cfg.hidden + (cfg.layers - 1) * cfg.hidden**2 + cfg.hidden * 10
     full = readout_steps(cfg).index(cfg.steps)
     paired = "t-interval over seeds (paired)"
     s_ops, d_ops = [r.ops["snn"] for r in snn], [r.ops["dense_snn"] for r in snn]
     dense, skip, lowbit = (
         [r.ops[k] for r in rs] for k, rs in (("dense", ann), ("zero_skip", ann), ("low_bit", low))
     )
-    stops = tuple(
-        stop_of(r.curve, cfg.epochs, r.stopped_early, lower_is_better=False) for r in snn + ann + low
-    )
+
+    def ended(rs: list[NetRun]) -> tuple:
+        return tuple(
+            stop_of(
+                r.curve,
+                cfg.epochs if r.kind == "snn" else cfg.ann_epochs,
+                r.stopped_early,
+                lower_is_better=False,
+            )
+            for r in rs
+        )
+
+    sweep = [r for w in cfg.widths for s in seeds for r in (chosen[(w, s)], runs[ann_jobs[(w, s)]])]
     evidence = Evidence(
         training_cost=t_interval(
             [
-                (s.epochs_to_target or cap) * cfg.steps / (a.epochs_to_target or cap)
+                (s.epochs_to_target or cap["snn"]) * cfg.steps / (a.epochs_to_target or cap["ann"])
                 for s, a in zip(snn, ann, strict=True)
             ],
             paired,
@@ -330,10 +469,16 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         compute_ratio_low_bit=ratio(s_ops, lowbit, False, cfg, cfg.seed + 4),
         memory_ratio_low_bit=ratio(s_ops, lowbit, True, cfg, cfg.seed + 5),
         dense_ratio=ratio(d_ops, skip, True, cfg, cfg.seed + 6),
-        stops=stops,
+        width_slope=t_interval(slopes, "t-interval over seeds of each seed's log-log slope"),
+        stops=ended([runs[j] for j in jobs]),
+        main_stops=ended(snn + ann),
+        sweep_stops=ended(sweep),
     )
     means = {"dense": _mean_ops(ann, "dense"), "zero_skip": _mean_ops(ann, "zero_skip"),
              "low_bit": _mean_ops(low, "low_bit"), "snn": _mean_ops(snn, "snn")}  # fmt: skip
+    nonzero = float(np.mean([r.input_nonzero for r in snn]))
+    plain = [runs[snn_jobs[(cfg.hidden, s, 0.0)]] for s in seeds] if 0.0 in cfg.reg_weights else snn
+    per_step = cfg.steps * cfg.hidden * cfg.layers
     return Result(
         evidence=evidence,
         ann=ann,
@@ -341,18 +486,32 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         lowbit=low,
         readout_steps=readout_steps(cfg),
         low_bits=low_bits(cfg),
-        hidden_rate=float(np.mean([r.hidden_spikes for r in snn])) / (cfg.steps * cfg.hidden),
+        hidden_rate=float(np.mean([r.hidden_spikes for r in snn])) / per_step,
         input_rate=float(np.mean([r.input_spikes for r in snn])) / (cfg.steps * 64),
         dense_rate=float(np.mean([r.dense_rate for r in snn])),
         macs=macs,
         zero_skip_macs=means["zero_skip"].macs,
-        breakeven_compute=breakeven(cfg, means["zero_skip"], False),
-        breakeven_memory=breakeven(cfg, means["zero_skip"], True),
+        breakeven_compute=breakeven(main, means["zero_skip"], False, nonzero, table),
+        breakeven_memory=breakeven(main, means["zero_skip"], True, nonzero, table),
         energy_pj={
             k: {
-                "arithmetic": float(energy(o, ENERGY_PJ, False)),
-                "memory": float(energy(o, ENERGY_PJ, True) - energy(o, ENERGY_PJ, False)),
+                "arithmetic": float(energy(o, table, False)),
+                "memory": float(energy(o, table, True) - energy(o, table, False)),
             }
             for k, o in means.items()
         },
+        widths=widths,
+        unregularised_hidden_rate=float(np.mean([r.hidden_spikes for r in plain])) / per_step,
+        energy_table=dict(table),
     )
+
+
+def _width(width: int, snn: list[NetRun], ann: list[NetRun], cfg: Config) -> Width:
+    table = TABLES[cfg.precision]
+
+    def ratios(memory: bool) -> list[float]:
+        return [float(energy(s.ops["snn"], table, memory) / energy(a.ops["zero_skip"], table, memory))
+                for s, a in zip(snn, ann, strict=True)]  # fmt: skip
+
+    rate = float(np.mean([s.hidden_spikes for s in snn])) / (cfg.steps * width * cfg.layers)
+    return Width(width, ratios(True), ratios(False), [s.reg for s in snn], rate)

@@ -16,7 +16,8 @@ Drops: every height × every tilt. One (the calibration height, no tilt) calibra
 comparison runs over the whole drop, contact included: the largest difference of the centre of mass's position
 (÷ drop height) and of its velocity (÷ impact speed). Velocity is compared as people judge it, averaged over a
 100 ms window (the integration time in Snowden & Braddick 1991); the instantaneous difference is kept as well.
-The truth's convergence in n is measured as the change between the two largest n.
+The truth's convergence in n is measured on the same metric, between each lattice and the next (the profiles
+double n, so that successive changes compare): the change between the two largest n is the truth's uncertainty.
 
 The negative control: the same pipeline on a fragile block, whose springs break past a small strain (it shatters
 on impact), and on a soft block; the object level must fail there. Work per simulated second against N is
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -90,7 +92,7 @@ class Evidence:
     validation_velocity_error: (
         float  # largest |Δ 100-ms mean velocity| ÷ impact speed, over the validation drops
     )
-    truth_change_largest_n: float  # how much the particle truth moved between the two largest n (same units)
+    truth_change_largest_n: float  # how much the particle truth moved between the two largest n (same metric)
     error_change_largest_n: float  # how much the validation error itself moved between the two largest n
     fragile_error: float  # the control: the larger of the two errors for a block that shatters
     soft_error: float  # the control: the same for a soft block
@@ -108,8 +110,12 @@ class Result:
     position_errors: list[list[float]]  # [n][drop]
     velocity_errors: list[list[float]]  # [n][drop], 100 ms window
     instant_velocity_errors: list[list[float]]  # [n][drop], instantaneous
-    truth_change_position: float
+    truth_change_position: float  # between the two largest n
     truth_change_velocity: float
+    truth_changes: list[float]  # [n]: the truth's change from the lattice before (0 for the first)
+    truth_ratio: float | None  # last change ÷ the one before: at most ½ when each doubling at least halves it
+    rebounds: list[float]  # [n]: the particle block's rebound apex on the calibration drop (m)
+    dampings: list[float]  # [n]: the rigid body's contact damping at each n
     damping: float  # the rigid body's contact damping (calibrated or nominal)
     calibration_position_error: float
     calibration_velocity_error: float
@@ -326,6 +332,13 @@ def errors(drops, pc, pv, rc, rv) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return pos, win, inst
 
 
+def truth_change(drops, before: tuple[np.ndarray, np.ndarray], after: tuple[np.ndarray, np.ndarray]):
+    """How far the particle truth moved from one lattice to the next, on the validation metric, over every drop:
+    the largest position difference ÷ height and the largest 100-ms velocity difference ÷ impact speed."""
+    pos, win, _ = errors(drops, *after, *before)
+    return float(pos.max()), float(win.max())
+
+
 def drops_of(cfg: Config) -> list[tuple[float, float]]:
     """The calibration drop first, then every other (height, tilt)."""
     cal = (cfg.calibration_height, 0.0)
@@ -362,7 +375,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
     drops = drops_of(cfg)
     if cfg.calibration_height not in cfg.heights:
         raise ValueError(f"calibration height {cfg.calibration_height} is not one of {cfg.heights}")
-    pos, win, inst, coms = [], [], [], []
+    pos, win, inst, coms, rebounds, dampings = [], [], [], [], [], []
     for n in progress(cfg.trajectory_sides, "drops"):
         t, pc, pv, rc, rv, damping, internal, _ = compare(n, cfg, drops)
         p, w, i = errors(drops, pc, pv, rc, rv)
@@ -370,12 +383,13 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         win.append(w.tolist())
         inst.append(i.tolist())
         coms.append((pc, pv))
-    (pc1, pv1), (pc0, pv0) = coms[-1], coms[-2] if len(coms) > 1 else coms[-1]
-    h = np.array([d[0] for d in drops])
-    change_pos = float((np.linalg.norm(pc1 - pc0, axis=2).max(1) / h).max())
-    change_vel = float(
-        (np.linalg.norm(windowed(pv1, pc1) - windowed(pv0, pc0), axis=2).max(1) / np.sqrt(2 * G * h)).max()
-    )
+        rebounds.append(float(apex(pc[:1], cfg)[0]))
+        dampings.append(damping)
+    pc1 = coms[-1][0]
+    moves = [(0.0, 0.0)] + [truth_change(drops, a, b) for a, b in pairwise(coms)]
+    change_pos, change_vel = moves[-1]
+    changes = [max(m) for m in moves]
+    ratio = changes[-1] / changes[-2] if len(changes) > 2 and changes[-2] > 0 else None
 
     # the controls, at the largest n: a block that shatters, and a soft one
     n_last = cfg.trajectory_sides[-1]
@@ -435,6 +449,10 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         instant_velocity_errors=inst,
         truth_change_position=change_pos,
         truth_change_velocity=change_vel,
+        truth_changes=changes,
+        truth_ratio=ratio,
+        rebounds=rebounds,
+        dampings=dampings,
         damping=damping,
         calibration_position_error=pos[-1][0],
         calibration_velocity_error=win[-1][0],

@@ -12,6 +12,11 @@ trainable block; the output is ⟨Z⟩ on wire 0. Four measurements, all on the 
   the same test on a tanh network's input shows what non-linearity looks like;
 - **classical contrast**: tanh and ReLU networks fitted to the same target, and their spectra above K.
 
+What linearity limits in practice: circuits with linear and exponential encodings fitted beside tanh MLPs with as
+many parameters to targets that are not band-limited, and beside them a classical model on the circuit's own
+Fourier features (ridge regression on every frequency its encoding can reach, the penalty chosen by leave-one-out
+validation), which says whether a circuit does better or worse than the spectrum it is confined to.
+
 A sample of circuits is checked against ``lightning.qubit``.
 """
 
@@ -46,6 +51,7 @@ class Config:
     fit_seeds: int = 3  # independent fits per target and model
     fit_points: int = 36  # training points (a 1-D grid, or a 6 × 6 grid for two inputs)
     fit_tolerance: float = 1e-3  # relative errors below this count as a perfect fit (and stop a run)
+    jump_margin: float = 0.25  # the step is also scored on test points farther than this from its jump
     smooth_targets: bool = False  # a null: fit the band-limited analogues instead of the rough targets
     seed: int = 0
 
@@ -96,6 +102,10 @@ class Result:
     lightning_deviation: float  # max |ours − lightning.qubit| on the sample
     fit_runs: FitRuns
     fit_layers: int
+    fourier: dict[str, Estimate]  # per slot: the better circuit's test error ÷ the better Fourier ridge's
+    step_far: Limit  # the step's slot scored only on test points far from its jump: circuit against MLP
+    fourier_far: Estimate  # the same, circuit against its Fourier features
+    jump_margin: float
 
 
 def _block(state, theta, n: int):
@@ -334,6 +344,7 @@ SLOTS = (
     "control",
 )  # the evidence's keys: the null fits the smooth analogues in the rough targets' slots
 ENCODINGS = ("linear", "exponential")
+MODELS = (*ENCODINGS, "mlp")
 
 
 def target_values(name: str, x: np.ndarray) -> np.ndarray:
@@ -413,6 +424,85 @@ def encoded_model(theta, enc):
     return prob[..., 0] + prob[..., 1] - prob[..., 2] - prob[..., 3]
 
 
+# --- the circuit's own Fourier features: ridge regression on every frequency its encoding reaches -----------
+
+# the ridge penalties tried, every half decade from 1e-10 (least squares, in effect) to 100; leave-one-out picks one
+RIDGE_PENALTIES = tuple(float(x) for x in np.logspace(-10, 2, 25))
+
+
+def max_frequency(encoding: str, layers: int) -> int:
+    """The highest frequency per input, in units of π/2, that L encoding gates reach: L (linear), or
+    (3^L − 1)/2 (exponential: balanced ternary sums of the scales 3^l)."""
+    return layers if encoding == "linear" else (3**layers - 1) // 2
+
+
+def frequencies(kmax: int, dims: int) -> np.ndarray:
+    """Integer frequency vectors (F, 2) with every |k_i| ≤ kmax, one of each ± pair, zero left out."""
+    ks = range(-kmax, kmax + 1)
+    grid = [(a, b) for a in ks for b in (ks if dims == 2 else [0])]
+    return np.array([k for k in grid if k[0] > 0 or (k[0] == 0 and k[1] > 0)], dtype=float).reshape(-1, 2)
+
+
+def fourier_features(x: np.ndarray, freq: np.ndarray) -> np.ndarray:
+    """[1, cos(ω·x), sin(ω·x)] with ω = (π/2)·k: the real functions a circuit with that spectrum can output."""
+    phase = np.pi / 2 * x @ freq.T  # (M, F)
+    return np.concatenate([np.ones((len(x), 1)), np.cos(phase), np.sin(phase)], 1)
+
+
+def ridge_loo(phi: np.ndarray, y: np.ndarray, penalties=RIDGE_PENALTIES) -> tuple[np.ndarray, float, float]:
+    """Ridge regression with the penalty of lowest leave-one-out error (exact, from the hat matrix's diagonal).
+
+    Returns the weights, the chosen penalty and its leave-one-out mean squared error."""
+    u, sv_, vt = np.linalg.svd(phi, full_matrices=False)
+    uty = u.T @ y
+    best: tuple[float, float, np.ndarray] | None = None
+    for lam in penalties:
+        shrink = sv_**2 / (sv_**2 + lam)
+        fitted = u @ (shrink * uty)
+        leverage = (u**2 * shrink).sum(1)
+        room = 1 - leverage
+        if (room < 1e-12).any():  # interpolates some point: its leave-one-out error is not defined
+            continue
+        loo = float((((y - fitted) / room) ** 2).mean())
+        if best is None or loo < best[0]:
+            best = (loo, lam, vt.T @ (sv_ / (sv_**2 + lam) * uty))
+    assert best is not None, "no penalty leaves every point out"
+    return best[2], best[1], best[0]
+
+
+@dataclass
+class FourierFit:
+    """Ridge regression on the Fourier features of one encoding's spectrum, for one target."""
+
+    error: float  # test MSE ÷ the target's variance
+    error_far: float  # the same on the test points far from x₀ = 0 (the step's jump)
+    features: int  # real features (coefficients)
+    penalty: float  # the penalty leave-one-out chose
+
+
+def fourier_fit(name: str, cfg: Config, encoding: str) -> FourierFit:
+    """The classical model on a circuit's own Fourier features (Schuld, Sweke & Meyer 2021): every frequency that
+    ``fit_layers`` gates of this encoding reach, fitted by ridge on the training points."""
+    train, test = inputs(name, cfg.fit_points)
+    dims = 2 if train[:, 1].any() else 1
+    freq = frequencies(max_frequency(encoding, cfg.fit_layers), dims)
+    w, lam, _ = ridge_loo(fourier_features(train, freq), target_values(name, train))
+    pred = fourier_features(test, freq) @ w
+    err, far = test_errors(pred[None], name, test, cfg.jump_margin)
+    return FourierFit(float(err[0]), float(far[0]), 1 + 2 * len(freq), lam)
+
+
+def test_errors(
+    pred: np.ndarray, name: str, test: np.ndarray, margin: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Test MSE ÷ the target's variance for every row of ``pred`` (G, M): on all test points, and on those
+    farther than ``margin`` from x₀ = 0 (where the step jumps)."""
+    y = target_values(name, test)
+    far = np.abs(test[:, 0]) > margin
+    err = ((pred - y) ** 2).mean(-1) / y.var()
+    return err, ((pred[..., far] - y[far]) ** 2).mean(-1) / y[far].var()
+
+
 @dataclass
 class FitRuns:
     """Test errors (MSE ÷ the target's variance) per target, model and seed, at each one's best learning rate."""
@@ -422,6 +512,8 @@ class FitRuns:
     circuit_params: int
     mlp_params: dict[str, int]
     stops: dict[str, dict[str, list[Stop]]]  # target -> model -> per seed
+    far: dict[str, dict[str, list[float]]]  # the same errors on the test points far from x₀ = 0
+    fourier: dict[str, dict[str, FourierFit]]  # target -> encoding -> ridge on that encoding's spectrum
 
 
 def _adam_batch(params: list, loss_of, steps: int, lrs, groups: int, every: int = 10):
@@ -485,6 +577,7 @@ def fit_comparison(cfg: Config) -> FitRuns:
     )
     curves = curves / y.var(1, unbiased=False).numpy()  # relative: MSE ÷ the target's variance
     errors: dict[str, dict[str, list[float]]] = {t: {} for t in names}
+    far: dict[str, dict[str, list[float]]] = {t: {} for t in names}
     stops: dict[str, dict[str, list[Stop]]] = {t: {} for t in names}
     with torch.no_grad():
         for i, (t, e) in enumerate(combos):
@@ -492,10 +585,11 @@ def fit_comparison(cfg: Config) -> FitRuns:
             sl = slice(i * s * r, (i + 1) * s * r)
             tx = torch.tensor(np.repeat(test[None], s * r, 0))
             pred = encoded_model(theta[sl].detach(), encodings(tx, sc[sl])).numpy()
-            err = ((pred - target_values(t, test)) ** 2).mean(1) / target_values(t, test).var()
+            err, err_far = test_errors(pred, t, test, cfg.jump_margin)
             train_loss = curves[-1, sl].reshape(s, r)
             best = train_loss.argmin(1)  # chosen on the training loss, reported on the test points
             errors[t][e] = [float(err.reshape(s, r)[k, best[k]]) for k in range(s)]
+            far[t][e] = [float(err_far.reshape(s, r)[k, best[k]]) for k in range(s)]
             stops[t][e] = [_stop(curves[:, sl][:, k * r + best[k]], cfg) for k in range(s)]
     # one batch of tanh MLPs with one hidden layer, (d + 2)·h + 1 ≈ the circuit's parameters; targets with one
     # input and narrower layers are masked (their unused weights get no gradient and count for nothing)
@@ -530,24 +624,40 @@ def fit_comparison(cfg: Config) -> FitRuns:
             full = torch.zeros((groups, len(test), 2), dtype=torch.float64)
             full[sl] = torch.tensor(np.repeat(test[None], k, 0))
             pred = net(full)[sl].numpy()
-            err = ((pred - target_values(t, test)) ** 2).mean(1) / target_values(t, test).var()
+            err, err_far = test_errors(pred, t, test, cfg.jump_margin)
             best = mc[-1, sl].reshape(s, r).argmin(1)
             errors[t]["mlp"] = [float(err.reshape(s, r)[j, best[j]]) for j in range(s)]
+            far[t]["mlp"] = [float(err_far.reshape(s, r)[j, best[j]]) for j in range(s)]
             stops[t]["mlp"] = [_stop(mc[:, sl][:, j * r + best[j]], cfg) for j in range(s)]
-    return FitRuns(names, errors, circuit_params, mlp_params, stops)
+    fourier = {t: {e: fourier_fit(t, cfg, e) for e in ENCODINGS} for t in names}
+    return FitRuns(names, errors, circuit_params, mlp_params, stops, far, fourier)
+
+
+def ratio_of(circuit: np.ndarray, other: np.ndarray | float, tolerance: float) -> Estimate:
+    """Geometric mean over seeds of circuit error ÷ another model's, with a t-interval on the logarithms. Errors
+    below the tolerance count as the tolerance: two perfect fits are equally good (ratio 1)."""
+    c, o = np.maximum(circuit, tolerance), np.maximum(other, tolerance)
+    log_ratio = t_interval(np.log(c / o).tolist(), "t-interval over seeds (logarithms)")
+    return Estimate(float(np.exp(log_ratio.value)), float(np.exp(log_ratio.lo)), float(np.exp(log_ratio.hi)),
+                    log_ratio.method, log_ratio.n)  # fmt: skip
 
 
 def limit_of(errors: dict[str, list[float]], stops: dict[str, list[Stop]], tolerance: float) -> Limit:
-    """In the ratio, errors below the tolerance count as the tolerance: two perfect fits are equally good (ratio 1).
-    The errors themselves are reported as measured."""
+    """The better circuit per seed against the MLP; errors are reported as measured."""
     best = np.minimum(errors["linear"], errors["exponential"])
-    circuit, mlp = np.maximum(best, tolerance), np.maximum(errors["mlp"], tolerance)
-    log_ratio = t_interval(np.log(circuit / mlp).tolist(), "t-interval over seeds (logarithms)")
-    ratio = Estimate(float(np.exp(log_ratio.value)), float(np.exp(log_ratio.lo)), float(np.exp(log_ratio.hi)),
-                     log_ratio.method, log_ratio.n)  # fmt: skip
+    ratio = ratio_of(best, np.array(errors["mlp"]), tolerance)
     better = np.mean(np.array(errors["exponential"]) < np.array(errors["linear"]))
     return Limit(t_interval(best.tolist(), "t-interval over seeds"), t_interval(errors["mlp"], "t-interval over seeds"),
                  ratio, float(better), stops["linear"] + stops["exponential"], stops["mlp"])  # fmt: skip
+
+
+def against_fourier(errors: dict[str, list[float]], fourier: dict[str, FourierFit], tolerance: float,
+                    far: bool = False) -> Estimate:  # fmt: skip
+    """The better circuit per seed against the better of its two Fourier-feature models (ridge is deterministic:
+    the interval is over the circuit's seeds)."""
+    best = np.minimum(errors["linear"], errors["exponential"])
+    ridge = min(f.error_far if far else f.error for f in fourier.values())
+    return ratio_of(best, ridge, tolerance)
 
 
 def run(cfg: Config, progress: Progress = silent) -> Result:
@@ -596,6 +706,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         fit_stops=[st for t in runs.targets for m in runs.stops[t].values() for st in m],
     )
     target_c = np.abs(np.fft.rfft(target)) / target.size
+    step = runs.targets[SLOTS.index("step")]
     return Result(
         evidence=evidence,
         layers=layers,
@@ -612,4 +723,11 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         lightning_deviation=lightning,
         fit_runs=runs,
         fit_layers=cfg.fit_layers,
+        fourier={
+            slot: against_fourier(runs.errors[t], runs.fourier[t], cfg.fit_tolerance)
+            for slot, t in zip(SLOTS, runs.targets, strict=True)
+        },
+        step_far=limit_of(runs.far[step], runs.stops[step], cfg.fit_tolerance),
+        fourier_far=against_fourier(runs.far[step], runs.fourier[step], cfg.fit_tolerance, far=True),
+        jump_margin=cfg.jump_margin,
     )

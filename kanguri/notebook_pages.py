@@ -1,10 +1,15 @@
-"""Notebook pages as mkdocs-jupyter renders them, with their stylesheet in one file instead of in each page.
+"""Notebook pages as mkdocs-jupyter renders them, with their stylesheet in one file instead of in each page, and
+without the scripts they are made from.
 
 mkdocs-jupyter 0.26.3 writes JupyterLab's whole stylesheet (about 590 KB) into every notebook page, and has no
 option to leave it out (``theme`` only picks the light or dark variables; ``include_source``, ``no_input`` and
 ``remove_tag_config`` act on cells). The plugin takes the ``<style>`` blocks around the notebook out of each
 page and writes them once, to :data:`STYLESHEET`, which every notebook page links: the browser fetches it once
 for all of them. The styles inside the notebook (an inline figure's own) stay where they are.
+
+``kanguri.notebooks`` writes each walkthrough's script (``notebooks/<id>.<lang>.py``) beside its notebook; the
+claim page links the copy under ``assets/downloads/<id>/``, so the plugin leaves the one in ``notebooks/`` out of
+the site (:func:`is_script_copy`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ START = '<div class="jupyter-wrapper">'  # mkdocs-jupyter's template wraps the n
 END = "<!-- jupyter-wrapper -->"  # …and closes it with this comment
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.S)
 _written: dict[Path, str] = {}  # what this process last wrote where: each page of a build finds it there
+NOTEBOOKS = "notebooks/"
+
+
+def is_script_copy(src_uri: str) -> bool:
+    """A walkthrough's script in ``docs/notebooks/``: published only as a download, never beside the pages."""
+    return src_uri.startswith(NOTEBOOKS) and src_uri.endswith(".py")
 
 
 def shared_stylesheet(html: str, dest_uri: str, site_dir: Path) -> str:

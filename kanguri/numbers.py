@@ -1,4 +1,5 @@
-"""Numbers as the pages print them, in the page's language: significant digits, a true minus sign, a×10ⁿ."""
+"""Numbers as the pages print them, in the page's language: significant digits, a true minus sign, a×10ⁿ, a
+fractional year as its month."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -52,10 +54,24 @@ def fmt_number(x: float | None, lang: str, digits: int = 3, grouping: bool = Tru
     return minus(format_decimal(x, format=pattern, locale=_locale(lang)))
 
 
+def fmt_year(x: float | None, lang: str) -> str:
+    """A year as a reader says it: a whole year (an int) as it is, 2031; a fractional one (a float: a date
+    measured in years) as the month it falls in, in the page's language: 2027.7 → 「2027年9月」, "September 2027"."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    if isinstance(x, int):
+        return str(x)
+    year = math.floor(x)
+    month = min(12, int((x - year) * 12) + 1)
+    return format_skeleton("yMMMM", datetime.date(year, month, 1), locale=_locale(lang))
+
+
 def fmt_exact(x: float, lang: str, grouping: bool = True) -> str:
     """A constant as written in the code (0.5, 0.05, 1 × 10⁻⁶), not rounded to significant digits;
     ``grouping=False`` for a year."""
-    if x != 0 and not 1e-3 <= abs(x) < 1e6:
+    if x == 0:
+        x = 0.0  # never −0
+    elif not 1e-3 <= abs(x) < 1e6:
         return _power(x, "0.####", lang)
     pattern = ("#,##0" if grouping else "0") + ".########"
     return minus(format_decimal(x, format=pattern, locale=_locale(lang)))

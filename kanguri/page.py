@@ -28,13 +28,16 @@ from kanguri.fragments import (
     fmt_value,
     inline_svg,
     origin,
+    prose,
+    raised,
     record_verdict,
     relative,
     short_error,
+    unit_text,
 )
 from kanguri.markup import attr, code, esc, join, link, md_table
 from kanguri.numbers import fmt_cited, fmt_exact, fmt_number
-from kanguri.phrases import VERDICTS, kind_label, phrase, verdict_label, words
+from kanguri.phrases import VERDICTS, counted, kind_label, phrase, verdict_label, words
 from kanguri.report import Report
 
 if TYPE_CHECKING:
@@ -186,11 +189,12 @@ class PageContext:
                 if v.value is not None
                 else f"{fmt_cited(v.low, lang)} – {fmt_cited(v.high, lang)}"
             )
-            unit = f" {v.unit(lang)}" if v.unit else ""
+            unit = unit_text(v.unit(lang)) if v.unit else ""
+            number = Markup(f'<span class="kg-num">{esc(printed + unit)}</span>')
             rows.append(
                 [
                     v.label(lang),
-                    f"{printed}{unit}{self._unverified(c.verified)}",
+                    join([number, self._unverified(c.verified)]),
                     link(c.source, c.url),
                     c.locator,
                     f"“{c.quote}”",
@@ -208,7 +212,7 @@ class PageContext:
         rows = [
             [
                 words(f"side.{e.side}", lang),
-                e.fact(lang) + self._unverified(e.citation.verified),
+                join([prose(e.fact(lang)), self._unverified(e.citation.verified)]),
                 join([link(e.citation.source, e.citation.url), ", ", e.citation.locator]),
                 f"“{e.citation.quote}”",
                 self._checked(e.citation.checked.isoformat(), e.citation.verified),
@@ -227,7 +231,8 @@ class PageContext:
                 f'!!! failure "{esc(title)}"\n    {phrase("decision.failed", lang)}\n\n    <code>{error}</code>\n'
             )
         d, c = r["decision"], r["control"]
-        reasons = verdict_parts.check_lines(d, lang)
+        names = verdict_parts.cited_labels(self._id(), lang)
+        reasons = verdict_parts.check_lines(d, lang, labels=names)
         kind = {"supported": "success", "partly": "warning", "not-testable": "info"}.get(
             d["verdict"], "danger"
         )
@@ -238,7 +243,7 @@ class PageContext:
             f"    **{phrase('decision.rule', lang)}**\n\n{reasons}\n"
         )
         if d.get("extension_verdict"):
-            ours = badge(d["extension_verdict"], lang)
+            ours = verdict_parts.extension_badge(d, lang)
             text += f"\n    **{phrase('decision.extension', lang)}**{phrase('colon', lang)}{ours}\n"
         if r.get("finished"):
             updated = phrase("updated", lang, date=r["finished"][:10])
@@ -249,12 +254,21 @@ class PageContext:
             ctl = phrase(
                 "decision.control_ok" if c["verdict"] == "not-supported" else "decision.control_bad", lang
             )
-            ctl_reasons = verdict_parts.check_lines(c, lang)
+            ctl_reasons = verdict_parts.check_lines(c, lang, labels=names)
             text += (
                 f"\n    **{link(words('decision.control', lang), '../glossary.md')}**{phrase('colon', lang)}{ctl}\n\n"
                 f"{ctl_reasons}\n"
             )
         return Markup(text)
+
+    def power(self, base: str, name: str) -> Markup:
+        """``base`` raised to the value ``name``, a superscript kept on one line with its base:
+        ``Var ∝ {{ power("n", "power_local") }}``, never ``n^…``."""
+        return raised(base, self.value(name))
+
+    def sup(self, base: str, exponent: str) -> Markup:
+        """A power written in the page, never ``2^(−κn)``: ``{{ sup("2", "−κn") }}``, one unbreakable 2<sup>−κn</sup>."""
+        return raised(base, esc(exponent))
 
     def value(self, name: str, claim_id: str | None = None) -> Markup:
         rep = self._report(claim_id)
@@ -289,7 +303,13 @@ class PageContext:
         t = rep.tables[name]
         rows = [[cell(x, self.lang) for x in row] for row in t.rows]
         head = [c(self.lang) for c in t.columns]
-        return Markup(f"{md_table(head, rows)}\n\n*{esc(t.caption(self.lang))}*\n")
+        # the caption as a figure's: below, small, with its data as a file (written by kanguri.assets)
+        csv = relative(f"assets/downloads/{self._id()}/{name}.{self.lang}.csv", self.page_dir)
+        caption = (
+            f'<p class="kg-caption">{prose(t.caption(self.lang))} '
+            f'<a class="kg-download" href="{attr(csv)}" download>CSV</a></p>'
+        )
+        return Markup(f"{md_table(head, rows)}\n\n{caption}\n")
 
     def figure(self, name: str) -> Markup:
         """The figure inlined as SVG, so its text and axes take the page's colours (light and dark), with a
@@ -307,7 +327,7 @@ class PageContext:
             desc=fig.caption(self.lang),
         )
         return Markup(
-            f'<figure class="kg-figure" markdown="0">{svg}<figcaption>{esc(fig.caption(self.lang))} '
+            f'<figure class="kg-figure" markdown="0">{svg}<figcaption>{prose(fig.caption(self.lang))} '
             f'<a class="kg-download" href="{attr(src)}" download>SVG</a></figcaption></figure>'
         )
 
@@ -322,7 +342,7 @@ class PageContext:
                 where = join([a.locator or "", ": “", a.quote or "", f"” ({a.checked})"])
             else:
                 where = esc(f"⚠ {words('unverified_anchor', lang)}")
-            rows.append([link(a.cite, a.url), a.theirs(lang), where, ours])
+            rows.append([link(a.cite, a.url), prose(a.theirs(lang)), where, ours])
         keys = ("source", "theirs", "as_printed", "ours")
         return md_table([words(f"column.{k}", lang) for k in keys], rows)
 
@@ -338,11 +358,13 @@ class PageContext:
             (f"{cid}.{lang}.py", words("download.script", lang)),
             ("record.json", words("download.record", lang)),
         ]
-        files += [(f"{name}.{lang}.csv", phrase("download.table", lang, name=name)) for name in rep.tables]
         links = " · ".join(
             f'<a href="{attr(relative(base + f, self.page_dir))}" download>{esc(label)}</a>'
             for f, label in files
         )
+        # each table's CSV is linked under the table, by its caption: no table's internal name as link text
+        if rep.tables:
+            links += f"\n\n{phrase('download.tables', lang)}"
         # the walkthrough sits in the page's own language tree (``en/notebooks/…`` for English), the files at the root
         notebook = link(words("download.notebook_link", lang), relative(f"notebooks/{cid}/", f"claims/{cid}"))
         return Markup(f"{phrase('downloads', lang, notebook=notebook)}\n\n{links}\n")
@@ -573,7 +595,7 @@ class PageContext:
                     "synthesis.part",
                     lang,
                     part=Markup(f"**{esc(title(lang))}**"),
-                    n=len(mine),
+                    claims=counted(len(mine), "count.claim", "count.claims", lang),
                     counts=counts,
                     robust=robust,
                     mapped=mapped,
@@ -618,7 +640,9 @@ class PageContext:
             rows.append([registry.entry(cid).title(lang), full.get("accelerator") or "—",
                          badge(site, lang), badge(full["decision"]["verdict"], lang), (full.get("finished") or "")[:10]])  # fmt: skip
         if not rows:
-            return phrase("gpu.none", lang)
+            return phrase(
+                "gpu.none", lang, results=code("results/full/"), script=code("benchmarks/gpu_full.py")
+            )
         keys = ("claim", "gpu", "site", "full", "finished")
         return md_table([words(f"gpu.column.{k}", lang) for k in keys], rows)
 

@@ -52,6 +52,12 @@ def phrase(key: str, lang: str, **values: Any) -> Markup:
     return fill(words(key, lang), **values)
 
 
+def counted(n: int, one: str, many: str, lang: str) -> str:
+    """A count with its noun, singular for one (``count.claim``: "1 claim") and plural otherwise
+    (``count.claims``: "6 claims"): English has real plurals, never "claim(s)"."""
+    return words(one if n == 1 else many, lang).format(n=n)
+
+
 def verdict_label(verdict: str) -> L:
     return site()(f"verdict.{verdict}")
 

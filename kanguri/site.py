@@ -4,10 +4,12 @@
   into the nav from the catalogue (:mod:`kanguri.nav`).
 - ``on_pre_build``: bring every claim's record up to date (run what is stale, once per build, not per
   language), and write the walkthrough notebooks.
-- ``on_files``: make the notebooks pages again after static-i18n has rebuilt the file list.
+- ``on_files``: make the notebooks pages again after static-i18n has rebuilt the file list, and leave out the
+  notebooks' scripts (the claim pages link their copies under ``assets/downloads/``).
 - ``on_page_markdown``: render the page template with the records, in the page's language.
 - ``on_page_content``: the heading permalinks' tooltip in the page's language; a notebook page links one shared
-  stylesheet instead of carrying its own.
+  stylesheet instead of carrying its own; a wide table's cells carry their column's name, for the phone's
+  card layout (:mod:`kanguri.tables`).
 - ``on_post_page``: an English page reads the English search index.
 - ``on_post_build``: copy the figures and downloads next to the pages; split the search index by language; mend
   the search worker's lunr (see ``compat.LUNR_TOKENSET_FIX``).
@@ -28,7 +30,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
-from kanguri import assets, compat, nav, notebooks, registry, render, runner
+from kanguri import assets, compat, nav, notebook_pages, notebooks, registry, render, runner, tables
 from kanguri.paths import PACKAGE_DIR, claims_dir, experiments_dir
 from kanguri.phrases import phrase, words
 
@@ -88,7 +90,10 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         compat.AFTER_I18N
     )  # after static-i18n's on_files, which drops mkdocs-jupyter's notebook pages
     def on_files(self, files, config):
-        """Re-wrap each language's notebook as a page, at the destination static-i18n chose for it."""
+        """Re-wrap each language's notebook as a page, at the destination static-i18n chose for it; drop the
+        notebooks' ``.py`` scripts, which would otherwise be copied, unlinked, next to the notebook pages."""
+        for f in [f for f in files if notebook_pages.is_script_copy(f.src_uri)]:
+            files.remove(f)
         for f in [f for f in files if compat.is_notebook_source(f)]:
             files.remove(f)  # in place: static-i18n's own Files class resolves the nav's paths
             files.append(compat.notebook_page(f, config))
@@ -147,6 +152,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         html = compat.shared_notebook_stylesheet(html, page.file.dest_uri, Path(config.site_dir))
         if page.file.src_uri.endswith(".ipynb"):
             html = compat.notebook_heading_id(html, page.toc)
+        html = tables.card_labels(html)
         return compat.permalink_title(html, words("permalink", lang))
 
     def on_post_page(self, output, page, config):

@@ -174,12 +174,13 @@ def inputs_checked(uses: Collection[str]) -> Check[Any]:
         facts=facts,
         holds=lambda f: f["n"] == 0,
         yes=L(
-            ja="判定に使った引用値は、どれも原典で確かめた。",
+            ja="判定に使った引用値は、どれも原典で確かめました。",
             en="Every cited input the verdict rests on was checked against its source.",
         ),
         no=L(
-            ja="判定に使った引用値のうち {n} 件（{names}）は原典で確かめられなかった。未確認の値は単独では何も決めない。",
-            en="{n} cited input(s) the verdict rests on could not be checked against the source ({names}); "
+            ja="判定に使った引用値のうち {n} 件（{names}）は原典で確かめられませんでした。"
+            "未確認の値は単独では何も決めません。",
+            en="Cited inputs the verdict rests on that could not be checked against the source: {n} ({names}); "
             "unverified numbers decide nothing on their own.",
         ),
     )

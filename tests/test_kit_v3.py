@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -205,3 +206,29 @@ def test_our_extension_gets_its_own_verdict_and_leaves_the_readings_alone():
     assert d.verdict == "supported" and d.extension == ["ours"] and d.extension_verdict == "not-supported"
     assert rule.counted == ["a"] and rule.extension == ["ours"]
     assert Rule(checks={"a": _check("a")}).decide({"a": 1}).extension_verdict is None
+
+
+def test_an_extension_that_no_check_could_decide_reads_undetermined():
+    """brain-20-watts' referee: its extension line was all undetermined, yet the badge said "not supported"."""
+    from kanguri.verdict_parts import extension_badge
+
+    d = {"checks": {"main": True, "ours": None}, "extension": ["ours"], "extension_verdict": "not-supported"}
+    assert "kg-undetermined" in extension_badge(d, "en") and "未決" in extension_badge(d, "ja")
+    decided = d | {"checks": {"main": True, "ours": False}}
+    assert "kg-not-supported" in extension_badge(decided, "en")
+
+
+def test_a_map_where_no_check_ever_decided_is_labelled_undetermined_not_robust():
+    """object-level-simulation's referee: every setting said "not supported" only because its one counted check
+    was undetermined everywhere; "robust" would read as a robust refutation."""
+    from kanguri.verdict_parts import effective_label, label_chip
+
+    spec: dict[str, Any] = {"null": False, "checks": {"main": None, "cost": True}}
+    record: dict[str, Any] = {
+        "status": "ok",
+        "decision": {"checks": {"main": None, "cost": True}, "sanity": ["cost"], "extension": []},
+        "robustness": {"label": "robust", "specs": [spec, spec | {"null": True, "checks": {"main": False}}]},
+    }
+    assert effective_label(record) == "undetermined" and "どの設定でも未決" in label_chip(record, "ja")
+    decided = record | {"robustness": record["robustness"] | {"specs": [spec | {"checks": {"main": False}}]}}
+    assert effective_label(decided) == "robust"

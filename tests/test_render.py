@@ -51,7 +51,7 @@ def test_claim_page_renders_in_both_languages(toy_project):
     assert "平均はゼロに近い" in pages["ja"] and "The mean is near zero" in pages["en"]
     assert 'kg-badge kg-supported">支持<' in pages["ja"] and 'kg-supported">Supported<' in pages["en"]
     assert "fig.ja.svg" in pages["ja"] and "fig.en.svg" in pages["en"]
-    assert "同じ基準で棄却された" in pages["ja"] and "rejected by the same criterion" in pages["en"]
+    assert "同じ基準で棄却されました" in pages["ja"] and "rejected by the same criterion" in pages["en"]
     # the skeleton: the catalogue's title, the headings, anchors and provenance, in each language
     assert pages["ja"].startswith("# 平均\n") and pages["en"].startswith("# The mean\n")
     for ja, en in (("## 問い", "## Question"), ("## 結果", "## Result"), ("## 再現", "## Reproduce")):
