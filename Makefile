@@ -11,10 +11,12 @@ export NO_MKDOCS_2_WARNING := 1
 # on 2 cores: 11 s against 102 s with warm caches, 16 s against 118 s cold). uv reads none of pip's settings, so
 # pip's find-links (where a machine may keep torch's CPU wheel) are handed to it, read once the venv's pip
 # exists (a shell substitution, not a make one). `make setup INSTALLER=pip` installs with pip alone.
+# --compile-bytecode: uv writes no .pyc by default, and where PYTHONDONTWRITEBYTECODE is set (CI sandboxes) every
+# process of `make test` would otherwise recompile torch's sources, about 3 s each.
 INSTALLER ?= uv
 UV_VERSION := 0.13.9
 FIND_LINKS = $$($(BIN)/pip config list 2>/dev/null | sed -n "s/^[^.]*\.find-links='\([^']*\)'.*/\1/p" | head -1 | sed "s/ / --find-links /g; s/^./--find-links &/")
-INSTALL = $(if $(filter uv,$(INSTALLER)),$(BIN)/uv pip install --quiet --python $(BIN)/python $(FIND_LINKS),$(BIN)/pip install --quiet)
+INSTALL = $(if $(filter uv,$(INSTALLER)),$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python $(FIND_LINKS),$(BIN)/pip install --quiet)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
