@@ -39,6 +39,7 @@ from kanguri.markup import attr, code, esc, join, link, md_table
 from kanguri.numbers import fmt_cited, fmt_exact, fmt_number
 from kanguri.phrases import VERDICTS, counted, kind_label, phrase, verdict_label, words
 from kanguri.report import Report
+from kanguri.rule import typeset
 
 if TYPE_CHECKING:
     from kanguri.claim import Claim
@@ -133,7 +134,11 @@ class PageContext:
     def alternative(self) -> Markup:
         """The strongest alternative we tried (the claim's ``alternative`` message), if it names one."""
         cat = verdict_parts.claim_words(self._id())
-        return esc(cat("alternative")(self.lang)) if cat is not None and cat.has("alternative") else Markup()
+        if cat is None or not cat.has("alternative"):
+            return Markup()
+        return prose(
+            typeset(cat("alternative")(self.lang))
+        )  # 1e-10 → 1 × 10⁻¹⁰, 3^l → 3ˡ, as in check sentences
 
     def question(self) -> Markup:
         claim = self._claim()
