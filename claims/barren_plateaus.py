@@ -278,7 +278,7 @@ PROFILES = {
                        mlp_widths=(16, 32, 64, 128, 256, 512, 1024, 2048), check_circuits=10, bootstrap=5000),
 }  # fmt: skip
 ROBUSTNESS = Robustness(
-    base="quick",
+    base="site",  # the map re-reads the site's own samples (the experiment keeps them): only training and fits vary
     knobs={"train_shots": (100, 1000, 10_000), "fit_from": (2, 4)},
     # shallow circuits and a local cost, where no exponential plateau is expected: the effect must be absent
     # (with the step budget that lets local-cost runs finish, so that the stall check can be decided there)

@@ -41,23 +41,26 @@ ROBUSTNESS = Robustness(
 
 
 def _sided(
-    e: Estimate, holds: bool, fails: bool, stops: list[Stop], margin: float | None = None, **extra: object
+    e: Estimate, holds: bool, fails: bool, stops: list[Stop], reach: float | None = None, **extra: object
 ) -> dict:
-    """An interval's facts; undetermined when it read runs cut off while still improving (unless ``margin``, the
-    interval's distance from its bar, exceeds the most those runs could move a mean: their share × the span 2 of a
-    difference of accuracies), or when it straddles its bar."""
+    """An interval's facts; undetermined when it straddles its bar, or when it read runs cut off while still
+    improving, unless it holds by more than those runs could move it (``reach`` per cut run)."""
     cut = unconverged(stops)
-    overturnable = margin is None or margin <= 2.0 * cut["cut"] / max(cut["runs"], 1)
+    bar = float(extra["bar"])  # type: ignore[arg-type]
+    overturnable = not holds or reach is None or e.lo - bar <= reach * cut["cut"]
     reason = (cut[UNDETERMINED] if overturnable else None) or (None if holds or fails else "straddles")
     return {"value": e.value, "lo": e.lo, "hi": e.hi, "cut": cut["cut"], "runs": cut["runs"], **extra,
             UNDETERMINED: reason}  # fmt: skip
 
 
+GAP_SPAN = 2.0  # a train − test gap of accuracies lies in [−1, 1]: the most a finished run could move it
+
+
 def _gap(e: Estimate, stops: list[Stop]) -> dict:
-    """The overfitting criterion on a train − test gap: its lower bound is above the bar."""
-    holds = e.lo > T["overfits"]
-    margin = e.lo - T["overfits"] if holds else None
-    return _sided(e, holds, e.hi <= T["overfits"], stops, margin=margin, bar=T["overfits"])
+    """The overfitting criterion on a train − test gap: its lower bound is above the bar. A cut run moves the
+    mean gap by at most GAP_SPAN / runs."""
+    reach = GAP_SPAN / max(len(stops), 1)
+    return _sided(e, e.lo > T["overfits"], e.hi <= T["overfits"], stops, reach=reach, bar=T["overfits"])
 
 
 def _largest(ev: exp.Evidence) -> list[Stop]:
@@ -67,20 +70,32 @@ def _largest(ev: exp.Evidence) -> list[Stop]:
 
 
 def _trend(ev: exp.Evidence) -> dict:
+    """The trend criterion on the mean of per-seed slopes. A cut run moves its seed's slope by at most
+    GAP_SPAN × leverage, so the mean over seeds by that ÷ seeds."""
     e = ev.gap_trend
-    return _sided(e, e.lo > T["trend"], e.hi < T["flat"], ev.gap_stops, bar=T["trend"], flat=T["flat"])
+    reach = GAP_SPAN * ev.trend_leverage / max(e.n, 1)
+    return _sided(e, e.lo > T["trend"], e.hi < T["flat"], ev.gap_stops, reach=reach, bar=T["trend"],
+                  flat=T["flat"])  # fmt: skip
+
+
+def _by_type(ev: exp.Evidence) -> dict[str, str]:
+    """The per-type differences, written in each language (each sentence reads its own: ``{others[ja]}``)."""
+    sep = W("terms.separator")
+    return {
+        lang: sep(lang).join(
+            f"{W(f'terms.{_key(name)}')(lang)} {d.value:+.3f} [{d.lo:+.3f}, {d.hi:+.3f}]"
+            for name, d in ev.difference.items()
+            if name != "tuned"
+        )
+        for lang in sep.texts()
+    }
 
 
 def _less(ev: exp.Evidence) -> dict:
     e = ev.difference["tuned"]
-    others = ", ".join(
-        f"{name} {d.value:+.3f} [{d.lo:+.3f}, {d.hi:+.3f}]"
-        for name, d in ev.difference.items()
-        if name != "tuned"
-    )
     return _sided(
         e, e.lo > T["advantage"], e.hi < T["negligible"], ev.stops, bar=T["advantage"], negligible=T["negligible"],
-        tests=len(ev.difference), others=others,
+        tests=len(ev.difference), others=_by_type(ev),
     )  # fmt: skip
 
 
@@ -114,6 +129,7 @@ def _supporting() -> exp.Evidence:
         small_gap=synthetic(0.4, 0.3, 0.5, n=20),
         large_gap=synthetic(0.02, -0.01, 0.05, n=5),
         gap_trend=synthetic(0.05, 0.02, 0.08, n=20),
+        trend_leverage=0.3,
         quantum_gain={r: synthetic(0.0, -0.02, 0.02, n=20) for r in exp.COMPARED},
         classical_gain={r: synthetic(0.05, 0.03, 0.07, n=20) for r in exp.COMPARED},
         difference={r: synthetic(0.05, 0.02, 0.08, n=20) for r in exp.COMPARED},

@@ -13,10 +13,14 @@ Training is what hardware would do: gradient descent on the shallow circuits at 
 component a parameter-shift difference of two circuits estimated from a fixed budget of shots (exact binomial
 and multinomial shot noise, on a real-amplitude simulator of the same circuits). The classical contrast is a
 deep ReLU MLP with He initialisation, the standard choice for such networks.
+
+Every sampler is pure and seeded, so its draws are kept for the rest of the process (:func:`functools.cache`):
+the robustness map's specifications vary the shot budget and the fit window, and share the rest.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -159,6 +163,13 @@ def mcclean_energies(paulis, theta, n: int, dev):
     return sv.expval(state, zz)
 
 
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """A cached array, made read-only so that no caller can change what the next one reads."""
+    a.flags.writeable = False
+    return a
+
+
+@functools.cache
 def deep_random_gradients(n: int, layers: int, samples: int, seed: int, dev) -> np.ndarray:
     """∂⟨Z₀Z₁⟩/∂θ₁₁ for ``samples`` McClean circuits (exact parameter shift)."""
     import torch
@@ -171,7 +182,7 @@ def deep_random_gradients(n: int, layers: int, samples: int, seed: int, dev) -> 
             theta = torch.rand((b, layers, n), generator=gen, dtype=torch.float64) * 2 * math.pi
             e = mcclean_energies(paulis.repeat(2, 1, 1).to(dev), sv.shift_pair(theta, (0, 0)).to(dev), n, dev)
             out.append(((e[:b] - e[b:]) / 2).cpu().numpy())
-    return np.concatenate(out)
+    return _frozen(np.concatenate(out))
 
 
 def _layered_state(theta, n: int, dev):
@@ -219,6 +230,7 @@ def shallow_layers(n: int) -> int:
     return max(1, math.ceil(math.log2(n)))
 
 
+@functools.cache
 def shallow_gradients(n: int, samples: int, seed: int, dev) -> tuple[np.ndarray, np.ndarray]:
     """∂C/∂θ₁ of the global and the local cost, for the same ``samples`` random shallow circuits."""
     import torch
@@ -234,7 +246,7 @@ def shallow_gradients(n: int, samples: int, seed: int, dev) -> tuple[np.ndarray,
             for diag, out in ((glob, g_out), (local, l_out)):
                 c = 1 - sv.expval(state, diag)
                 out.append(((c[:b] - c[b:]) / 2).cpu().numpy())
-    return np.concatenate(g_out), np.concatenate(l_out)
+    return _frozen(np.concatenate(g_out)), _frozen(np.concatenate(l_out))
 
 
 def _layered_real(theta: np.ndarray, n: int) -> np.ndarray:
@@ -281,38 +293,45 @@ def train(cfg: Config, n: int, seed: int) -> dict[str, Training]:
     Every gradient component is a parameter-shift difference of two circuits, each estimated from
     ``train_shots`` shots, as on hardware; the exact global cost is recorded after every step.
     """
+    return _train(
+        cfg.cost, cfg.train_runs, cfg.train_steps, cfg.train_shots, cfg.learning_rate, cfg.solved, n, seed
+    )
+
+
+@functools.cache
+def _train(
+    cost: str, runs: int, steps: int, shots: int, learning_rate: float, solved: float, n: int, seed: int
+) -> dict[str, Training]:
     rng = np.random.default_rng(seed)
     layers = shallow_layers(n)
-    runs = cfg.train_runs
     start = rng.uniform(0, 2 * np.pi, (runs, layers, 2, n))
     out = {}
-    for objective in dict.fromkeys((cfg.cost, "local")):
+    for objective in dict.fromkeys((cost, "local")):
         theta = start.copy()
         p = theta[0].size
         shift = np.zeros((p, layers, 2, n))
         shift.reshape(p, -1)[np.arange(p), np.arange(p)] = np.pi / 2
         curves = []
-        for _ in range(cfg.train_steps + 1):
+        for _ in range(steps + 1):
             exact = 1 - _layered_real(theta, n)[:, 0] ** 2
             curves.append(exact)
             pm = np.concatenate([theta[:, None] + shift[None], theta[:, None] - shift[None]], 1)
-            glob, local = _sampled_costs(
-                _layered_real(pm.reshape(-1, layers, 2, n), n), n, cfg.train_shots, rng
-            )
+            glob, local = _sampled_costs(_layered_real(pm.reshape(-1, layers, 2, n), n), n, shots, rng)
             est = (glob if objective == "global" else local).reshape(runs, 2, p)
-            theta -= cfg.learning_rate * ((est[:, 0] - est[:, 1]) / 2).reshape(theta.shape)
+            theta -= learning_rate * ((est[:, 0] - est[:, 1]) / 2).reshape(theta.shape)
         h = np.array(curves)
         final = h[-1]
         stops = []
         for r in range(runs):
-            hit = np.nonzero(h[:, r] < cfg.solved)[0]
+            hit = np.nonzero(h[:, r] < solved)[0]
             stop = int(hit[0]) if len(hit) else len(h) - 1
-            stops.append(stop_of(h[: stop + 1, r].tolist(), cfg.train_steps, bool(len(hit))))
+            stops.append(stop_of(h[: stop + 1, r].tolist(), steps, bool(len(hit))))
         stalled = int(sum(f >= 0.5 and not st.still_improving for f, st in zip(final, stops, strict=True)))
         out[objective] = Training(n, objective, final.tolist(), stalled, runs, h.mean(axis=1).tolist(), stops)
     return out
 
 
+@functools.cache
 def mlp_gradients(width: int, depth: int, samples: int, seed: int) -> np.ndarray:
     """∂output/∂W₁[0,0] of a deep ReLU MLP with He (Kaiming) initialisation, over ``samples`` inits."""
     import torch
@@ -331,7 +350,7 @@ def mlp_gradients(width: int, depth: int, samples: int, seed: int) -> np.ndarray
         grad = weights[0].grad
         assert grad is not None
         out.append(float(grad[0, 0]))
-    return np.array(out)
+    return _frozen(np.array(out))
 
 
 def pennylane_mcclean(n: int, layers: int, device: str = "lightning.qubit", diff_method: str = "adjoint"):
@@ -356,14 +375,18 @@ def pennylane_mcclean(n: int, layers: int, device: str = "lightning.qubit", diff
 
 def check_against_lightning(cfg: Config) -> float:
     """Energies and gradients of our simulator against PennyLane's lightning.qubit (adjoint)."""
+    return _check(cfg.check_qubits, deep_layers(cfg, cfg.check_qubits), cfg.check_circuits, cfg.seed)
+
+
+@functools.cache
+def _check(n: int, layers: int, circuits: int, seed: int) -> float:
     import pennylane as qml
     import torch
 
-    n, layers = cfg.check_qubits, deep_layers(cfg, cfg.check_qubits)
     circuit = pennylane_mcclean(n, layers)
-    gen = _generator(cfg.seed + 99)
+    gen = _generator(seed + 99)
     worst = 0.0
-    for _ in range(cfg.check_circuits):
+    for _ in range(circuits):
         paulis = torch.randint(1, 4, (layers, n), generator=gen)
         theta = torch.rand((layers, n), generator=gen, dtype=torch.float64) * 2 * math.pi
         t = qml.numpy.array(theta.numpy(), requires_grad=True)

@@ -3,9 +3,9 @@
 The circuit family is a layered real-amplitude ansatz on ``n_qubits`` wires: each layer is an RY rotation on
 every wire followed by a CNOT ladder, so P = n_qubits × layers; the output is ⟨Z₀⟩.
 
-The decisive measurement is what hardware pays: the total shots for a gradient whose every component has
-standard error ε, against P (the exponent is fitted from ``fit_from`` on, where the asymptote starts), and, on
-a small training task, the shots that parameter shift and SPSA (the strongest practical alternative: two
+What hardware pays is measured twice: the total shots for a gradient whose every component has standard error
+ε, against P (bounded by P/ε² by arithmetic, so a sanity check), and, decisively, on a small training task, the
+shots that parameter shift and SPSA (the strongest practical alternative: two
 circuits per step, whatever P) need to reach a target cost. Parameter shift's step size is tuned on a grid;
 SPSA's gain and its perturbation c are tuned together, on the same step-size grid and a grid of c fixed by
 Spall's guideline. Shot noise is exact: a ⟨Z⟩ estimated from S shots is one binomial draw, computed from our
@@ -47,7 +47,9 @@ class Config:
     shot_layers: tuple[int, ...] = (1, 2, 4, 8, 16, 32)  # depths for the shots of an ε-accurate gradient
     shot_draws: int = 32  # random parameter sets per P
     epsilon: float = 0.01  # target standard error of each gradient component
-    fit_from: int = 16  # exponents are fitted on P ≥ fit_from (where the asymptote starts)
+    fit_from: int = (
+        16  # exponents are fitted on P ≥ fit_from (a knob: the per-parameter demand levels off late)
+    )
     trainable: int = 0  # 0: every parameter; k: only the first k, the others held at 0 (a null: no growth)
     train_layers: tuple[int, ...] = (1, 2, 4, 8, 16, 32)  # depths for the training task
     train_seeds: int = 16  # random starts per P and method
@@ -77,7 +79,7 @@ class Evidence:
     ps_train_exponent: Estimate  # exponent in P of parameter shift's shots to the target cost (tuned)
     spsa_train_exponent: Estimate  # the same for SPSA (tuned)
     spsa_over_ps: Estimate  # SPSA's shots to target ÷ parameter shift's, at the largest trained P
-    stops: list[Stop]  # how every training run at the chosen step sizes ended
+    stops: dict[str, list[Stop]]  # how every training run at the chosen settings ended, per method
     # sanity: counted executions, true by construction
     params: list[int]
     ps_executions: list[int]  # circuit executions for forward + gradient by parameter shift (Tracker), per P
@@ -138,6 +140,7 @@ class Result:
     shots: ShotCost
     training: TrainCost
     mlp: MlpCost
+    fit_from: int  # exponents are fitted on P ≥ this
 
 
 def circuit_gates(n_qubits: int, layers: int) -> list[tuple[str, tuple[int, ...]]]:
@@ -595,7 +598,7 @@ def _trained(cfg: Config, method: str, i: int, layers: int) -> Trained:
 
 def train_cost(
     cfg: Config, progress: Progress
-) -> tuple[TrainCost, dict[str, Estimate], Estimate, list[Stop]]:
+) -> tuple[TrainCost, dict[str, Estimate], Estimate, dict[str, list[Stop]]]:
     """Parameter shift against SPSA on the training task, each with its settings tuned per P."""
     methods = ("parameter-shift", "spsa")
     runs: dict[str, list[Trained]] = {m: [] for m in methods}
@@ -639,7 +642,7 @@ def train_cost(
         reached={m: [int(np.isfinite(t.shots).sum()) for t in runs[m]] for m in methods},
         seeds=s,
     )
-    stops = [st for m in methods for t in runs[m] for st in t.stops]
+    stops = {m: [st for t in runs[m] for st in t.stops] for m in methods}
     return result, exponents, ratio, stops
 
 
@@ -723,4 +726,4 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
         simulator_error=_once(("simulator", cfg.n_qubits, cfg.seed), lambda: check_simulator(cfg)),
     )
     return Result(evidence=evidence, n_qubits=cfg.n_qubits, methods=methods, shots=shots, training=training,
-                  mlp=mlp)  # fmt: skip
+                  mlp=mlp, fit_from=cfg.fit_from)  # fmt: skip

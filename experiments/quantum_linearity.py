@@ -83,6 +83,7 @@ class Evidence:
         str, Limit
     ]  # per target (the three rough ones, and the band-limited control): circuit against MLP
     fit_stops: list[Stop]  # how every fit ended
+    fit_tolerance: float  # relative errors below this count as this in every ratio (perfect fits are equal)
 
 
 @dataclass
@@ -516,7 +517,10 @@ class FitRuns:
     fourier: dict[str, dict[str, FourierFit]]  # target -> encoding -> ridge on that encoding's spectrum
 
 
-def _adam_batch(params: list, loss_of, steps: int, lrs, groups: int, every: int = 10):
+RECORD_EVERY = 10  # a fit's loss is recorded at steps 1, 11, 21, … and at its last step
+
+
+def _adam_batch(params: list, loss_of, steps: int, lrs, groups: int, every: int = RECORD_EVERY):
     """Adam on a batch of independent problems, one learning rate per problem (lr has shape (groups,))."""
     import torch
 
@@ -543,8 +547,14 @@ def _stop(curve: np.ndarray, cfg: Config) -> Stop:
     """A fit stops by its rule once its relative training error is below the tolerance (a perfect fit)."""
     hit = np.nonzero(curve < cfg.fit_tolerance)[0]
     if len(hit):
-        return stop_of(curve[: hit[0] + 1].tolist(), cfg.fit_steps, True)
-    return stop_of(curve.tolist(), cfg.fit_steps, False)
+        first = int(hit[0])
+        return stop_of(
+            curve[: first + 1].tolist(),
+            cfg.fit_steps,
+            True,
+            steps=min(first * RECORD_EVERY + 1, cfg.fit_steps),
+        )
+    return stop_of(curve.tolist(), cfg.fit_steps, False, steps=cfg.fit_steps)
 
 
 def fit_comparison(cfg: Config) -> FitRuns:
@@ -592,8 +602,10 @@ def fit_comparison(cfg: Config) -> FitRuns:
             far[t][e] = [float(err_far.reshape(s, r)[k, best[k]]) for k in range(s)]
             stops[t][e] = [_stop(curves[:, sl][:, k * r + best[k]], cfg) for k in range(s)]
     # one batch of tanh MLPs with one hidden layer, (d + 2)·h + 1 ≈ the circuit's parameters; targets with one
-    # input and narrower layers are masked (their unused weights get no gradient and count for nothing)
-    circuit_params = 6 * (L + 1)
+    # input and narrower layers are masked (their unused weights get no gradient and count for nothing). Of the
+    # circuit's 6(L + 1) angles, 6 cannot change ⟨Z₀⟩: the first RZ on each wire acts on |0⟩, and in the last block
+    # wire 1's rotation (CZ is diagonal) and wire 0's final RZ commute with the measured Z₀. The MLP matches the rest.
+    circuit_params = 6 * L
     n_in = {t: 2 if data[t][0][:, 1].any() else 1 for t in names}
     width = {t: max(1, round((circuit_params - 1) / (n_in[t] + 2))) for t in names}
     mlp_params = {t: (n_in[t] + 2) * width[t] + 1 for t in names}
@@ -704,6 +716,7 @@ def run(cfg: Config, progress: Progress = silent) -> Result:
             for slot, t in zip(SLOTS, runs.targets, strict=True)
         },
         fit_stops=[st for t in runs.targets for m in runs.stops[t].values() for st in m],
+        fit_tolerance=cfg.fit_tolerance,
     )
     target_c = np.abs(np.fft.rfft(target)) / target.size
     step = runs.targets[SLOTS.index("step")]

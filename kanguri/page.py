@@ -162,9 +162,12 @@ class PageContext:
             return esc(v)
         return esc(f"{fmt_exact(100 * v, self.lang)}%" if percent else fmt_exact(v, self.lang))
 
-    def threshold(self, name: str, percent: bool = False, grouping: bool = True) -> Markup:
+    def threshold(
+        self, name: str, percent: bool = False, grouping: bool = True, fall_over: float | None = None
+    ) -> Markup:
         """A constant of the claim's verdict rule, e.g. ``threshold("timing", percent=True)``;
-        ``grouping=False`` for a year."""
+        ``grouping=False`` for a year. ``fall_over=2`` reads a log-log slope s as the whole-percent fall it means
+        over a factor of 2 (1 − 2ˢ): ``threshold("trend", fall_over=2)`` → 10%."""
         claim = self._claim()
         if claim is None:
             return esc("—")
@@ -172,7 +175,18 @@ class PageContext:
         if name not in found:
             raise KeyError(f"claim {self.claim_id}: no threshold {name!r}; it has {sorted(found)}")
         x = found[name]
+        if fall_over is not None:
+            return esc(f"{fmt_exact(round(100 * (1 - fall_over**x)), self.lang)}%")
         return esc(f"{fmt_exact(100 * x, self.lang)}%" if percent else fmt_exact(x, self.lang, grouping))
+
+    def knob(self, name: str, of: str = "max") -> Markup:
+        """One end of a robustness knob's values as the map ran them: ``knob("stimulus_ms", of="max")``."""
+        if not self._ok():
+            return esc("—")
+        knobs = (self._record().get("robustness") or {}).get("knobs") or {}
+        if name not in knobs:
+            raise KeyError(f"claim {self.claim_id}: the robustness map has no knob {name!r}")
+        return esc(fmt_exact({"max": max, "min": min}[of](knobs[name]), self.lang))
 
     def _unverified(self, verified: bool) -> str:
         return "" if verified else f" ⚠ {words('unverified', self.lang)}"

@@ -98,3 +98,25 @@ def test_regulariser_study_is_paired_by_seed():
     first = groups.x[groups.group == 0]
     same_seed = next(g for g, (s, n, r, _) in enumerate(plan) if s == 0 and n == 20 and r == "dropout")
     assert np.array_equal(first, groups.x[groups.group == same_seed])
+
+
+def test_cut_runs_leave_the_trend_undetermined_only_when_they_could_overturn_it():
+    from dataclasses import replace
+
+    from claims import quantum_expressivity_overfitting as claim
+    from experiments.common.training import Stop
+
+    ev = claim._supporting()  # slope 0.05 [0.02, 0.08] over 20 seeds, leverage 0.3
+    cut = [Stop(300, 300, False, True), *ev.gap_stops[1:]]  # one run still improving at its cap
+    # one cut run moves the mean slope by at most 2 × 0.3 / 20 = 0.03, more than the lower bound's 0.02 margin
+    assert claim._trend(replace(ev, gap_stops=cut))["undetermined"] == "unconverged"
+    # with a tenth of the leverage it moves it by 0.003: the check decides
+    assert claim._trend(replace(ev, gap_stops=cut, trend_leverage=0.03))["undetermined"] is None
+
+
+def test_the_regularisers_are_named_in_each_language():
+    from claims import quantum_expressivity_overfitting as claim
+
+    by_type = claim._less(claim._supporting())["others"]
+    assert by_type["ja"].startswith("重み減衰 +0.050") and "、" in by_type["ja"]
+    assert by_type["en"].startswith("weight decay +0.050") and ", " in by_type["en"]

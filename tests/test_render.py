@@ -113,6 +113,15 @@ def test_params_and_thresholds_come_from_the_record_and_the_code(toy_project):
         render.render_page("{% block method %}{{ param('sample') }}{% endblock %}", ctx)
 
 
+def test_a_slope_bar_reads_as_the_fall_it_means_and_a_knob_as_its_ends(toy_project):
+    record = runner.run("toy-mean", "quick") | {"robustness": {"knobs": {"samples": [100, 200, 400]}}}
+    ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
+    assert ctx.threshold("sems", fall_over=0.5) == "88%"  # 1 − 0.5³ = 0.875
+    assert (ctx.knob("samples", of="min"), ctx.knob("samples")) == ("100", "400")
+    with pytest.raises(KeyError, match="no knob 'shots'"):
+        ctx.knob("shots")
+
+
 def test_text_outside_the_blocks_is_an_error(toy_project):
     record = runner.run("toy-mean", "quick")
     ctx = render.PageContext(lang="en", records={"toy-mean": record}, page_dir="", claim_id="toy-mean")
