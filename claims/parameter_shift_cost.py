@@ -245,9 +245,9 @@ def report(r: exp.Result) -> Report:
     ev, s, m, t = r.evidence, r.shots, r.methods, r.training
     counts = zip(ev.params, ev.light_cone_zeros, predicted_executions(ev),
                  *(m[k].executions for k in METHODS), strict=True)  # fmt: skip
-    training = zip(t.params, t.median_shots["parameter-shift"], t.best_rate["parameter-shift"],
-                   t.reached["parameter-shift"], t.median_shots["spsa"], t.best_rate["spsa"], t.best_c,
-                   t.reached["spsa"], strict=True)  # fmt: skip
+    training = zip(t.params, t.median_shots["parameter-shift"], t.median_steps["parameter-shift"],
+                   t.best_rate["parameter-shift"], t.reached["parameter-shift"], t.median_shots["spsa"],
+                   t.best_rate["spsa"], t.best_c, t.reached["spsa"], strict=True)  # fmt: skip
     shots = [
         W.series("all_parameters", s.params, s.total_shots),
         W.series("fixed_subset", s.params, s.fixed_shots),

@@ -118,6 +118,7 @@ class TrainCost:
 
     params: list[int]
     median_shots: dict[str, list[float]]  # method -> median over seeds at its best setting, per P
+    median_steps: dict[str, list[float]]  # method -> median steps to the target (or to the cap), per P
     best_rate: dict[str, list[float]]  # method -> the tuned step size (SPSA: its initial gain a₀), per P
     best_c: list[float]  # SPSA's tuned perturbation c₀, per P
     c_grid: list[float]  # the c₀ SPSA was tuned on
@@ -585,6 +586,11 @@ def train(cfg: Config, method: str, layers: int, seed: int) -> Trained:
     return Trained(shots[best], stops, rate, c0, medians[best], cap_shots)
 
 
+def _median_steps(t: Trained) -> float:
+    """Median steps to the target; a run the cap cut off counts as the cap (shots ÷ shots per step)."""
+    return t.median / (t.cap_shots / t.stops[0].cap)
+
+
 def _median(shots: np.ndarray, cap_shots: float) -> float:
     """Median shots to target; a run the cap cut off counts as the shots it spent (a lower bound)."""
     return float(np.median(np.where(np.isfinite(shots), shots, cap_shots)))
@@ -636,6 +642,7 @@ def train_cost(
     result = TrainCost(
         params=[int(p) for p in x],
         median_shots=median,
+        median_steps={m: [_median_steps(t) for t in runs[m]] for m in methods},
         best_rate={m: [t.rate for t in runs[m]] for m in methods},
         best_c=[t.c for t in runs["spsa"]],
         c_grid=spsa_c_grid(cfg),

@@ -70,7 +70,10 @@ class Evidence:
     small_gap: Estimate  # most expressive circuit, smallest N
     large_gap: Estimate  # the same circuit, largest N (the negative control)
     gap_trend: Estimate  # slope of the gap in log₂(trainable parameters) at the smallest N, over seeds
-    trend_leverage: float  # the most one run's gap moves its seed's slope, per unit: max |xᵢ − x̄| / Σ(x − x̄)²
+    seed_gaps: list[
+        list[float]
+    ]  # circuits × seeds: train − test at the smallest N (small_gap and gap_trend's data)
+    log_params: list[float]  # log₂ of each circuit's trainable parameters (the trend's x)
     quantum_gain: dict[
         str, Estimate
     ]  # change in test accuracy each circuit regulariser brings (paired; strength
@@ -598,7 +601,8 @@ def _run(cfg: Config, progress: Progress) -> Result:
         small_gap=gaps(q_train[-1][0], q_test[-1][0]),
         large_gap=gaps(q_train[-1][-1], q_test[-1][-1]),
         gap_trend=t_interval(slopes, "t-interval over seeds of per-seed slopes"),
-        trend_leverage=float(np.abs(logp - logp.mean()).max() / ((logp - logp.mean()) ** 2).sum()),
+        seed_gaps=per_seed_gap.tolist(),
+        log_params=logp.tolist(),
         quantum_gain=q_gain,
         classical_gain=c_gain,
         difference=difference,

@@ -603,9 +603,11 @@ def fit_comparison(cfg: Config) -> FitRuns:
             stops[t][e] = [_stop(curves[:, sl][:, k * r + best[k]], cfg) for k in range(s)]
     # one batch of tanh MLPs with one hidden layer, (d + 2)·h + 1 ≈ the circuit's parameters; targets with one
     # input and narrower layers are masked (their unused weights get no gradient and count for nothing). Of the
-    # circuit's 6(L + 1) angles, 6 cannot change ⟨Z₀⟩: the first RZ on each wire acts on |0⟩, and in the last block
-    # wire 1's rotation (CZ is diagonal) and wire 0's final RZ commute with the measured Z₀. The MLP matches the rest.
-    circuit_params = 6 * L
+    # circuit's 6(L + 1) angles, 7 cannot change ⟨Z₀⟩: the first RZ on each wire acts on |0⟩; in the last block,
+    # wire 1's rotation and wire 0's final RZ commute with the measured Z₀ (its CZ is diagonal); and wire 1's final
+    # RZ in the block before commutes with that block's CZ, after which wire 1 never couples to wire 0 again. The
+    # MLP matches the other 6L − 1.
+    circuit_params = 6 * L - 1
     n_in = {t: 2 if data[t][0][:, 1].any() else 1 for t in names}
     width = {t: max(1, round((circuit_params - 1) / (n_in[t] + 2))) for t in names}
     mlp_params = {t: (n_in[t] + 2) * width[t] + 1 for t in names}

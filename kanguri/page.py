@@ -180,10 +180,12 @@ class PageContext:
         return esc(f"{fmt_exact(100 * x, self.lang)}%" if percent else fmt_exact(x, self.lang, grouping))
 
     def knob(self, name: str, of: str = "max") -> Markup:
-        """One end of a robustness knob's values as the map ran them: ``knob("stimulus_ms", of="max")``."""
-        if not self._ok():
+        """One end of a robustness knob's values, from the claim's map (at every profile, including the quick
+        one, which runs no map): ``knob("stimulus_ms", of="max")``."""
+        claim = self._claim()
+        if claim is None:
             return esc("—")
-        knobs = (self._record().get("robustness") or {}).get("knobs") or {}
+        knobs = claim.robustness.knobs if claim.robustness is not None else {}
         if name not in knobs:
             raise KeyError(f"claim {self.claim_id}: the robustness map has no knob {name!r}")
         return esc(fmt_exact({"max": max, "min": min}[of](knobs[name]), self.lang))

@@ -100,18 +100,25 @@ def test_regulariser_study_is_paired_by_seed():
     assert np.array_equal(first, groups.x[groups.group == same_seed])
 
 
-def test_cut_runs_leave_the_trend_undetermined_only_when_they_could_overturn_it():
+def test_cut_runs_leave_a_check_undetermined_only_when_they_could_overturn_it():
     from dataclasses import replace
 
     from claims import quantum_expressivity_overfitting as claim
     from experiments.common.training import Stop
 
-    ev = claim._supporting()  # slope 0.05 [0.02, 0.08] over 20 seeds, leverage 0.3
-    cut = [Stop(300, 300, False, True), *ev.gap_stops[1:]]  # one run still improving at its cap
-    # one cut run moves the mean slope by at most 2 × 0.3 / 20 = 0.03, more than the lower bound's 0.02 margin
-    assert claim._trend(replace(ev, gap_stops=cut))["undetermined"] == "unconverged"
-    # with a tenth of the leverage it moves it by 0.003: the check decides
-    assert claim._trend(replace(ev, gap_stops=cut, trend_leverage=0.03))["undetermined"] is None
+    done, cut = Stop(300, 300, False, False), Stop(300, 300, False, True)
+    # the corners: a cut run's gap may end anywhere in [−1, 1]
+    assert not claim.settled([[0.5, 0.5]], [cut, done], lambda g: g[0, 0] > 0)
+    assert claim.settled([[0.5, 0.5]], [cut, done], lambda g: g[0, 1] > 0)
+    ev = claim._supporting()  # slope 0.05 per doubling over 20 seeds, tightly spread
+    one = [
+        cut,
+        *ev.gap_stops[1:],
+    ]  # one run of the smallest circuit still improving: it cannot undo the trend
+    assert claim._trend(replace(ev, gap_stops=one))["undetermined"] is None
+    many = [cut] * 20 + ev.gap_stops[20:]  # every run of the smallest circuit: too many to settle
+    assert claim._trend(replace(ev, gap_stops=many))["undetermined"] == "unconverged"
+    assert claim._gap(ev.small_gap, [cut] + [done] * 19, ev.seed_gaps[-1])["undetermined"] is None
 
 
 def test_the_regularisers_are_named_in_each_language():
