@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
@@ -100,15 +101,21 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         return files
 
     def _update_records(self) -> None:
-        self.records = {}
+        """Every claim's record, one claim per core at a time (each runs in its own worker process, and the cache
+        lock makes a claim that another process is computing a wait, not a second run)."""
         registry.refresh()  # under `mkdocs serve`, pick up edited claims
-        for cid in registry.implemented():
-            try:
-                record = runner.run(cid, self.profile)
-            except Exception as e:  # the runner turns a claim's failures into records; this is anything else
-                record = runner.failed_record(cid, self.profile, f"{type(e).__name__}: {e}")
-            self.records[cid] = record
+        ids = registry.implemented()
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            records = list(pool.map(self._record, ids))
+        self.records = dict(zip(ids, records, strict=True))
+        for cid, record in self.records.items():
             self._report(cid, record)
+
+    def _record(self, cid: str) -> dict:
+        try:
+            return runner.run(cid, self.profile)
+        except Exception as e:  # the runner turns a claim's failures into records; this is anything else
+            return runner.failed_record(cid, self.profile, f"{type(e).__name__}: {e}")
 
     def _report(self, cid: str, record: dict) -> None:
         """One log line per claim; a failure, or evidence that no longer supports the stated verdict, is a
