@@ -1,10 +1,11 @@
 """How long ``make test`` takes, and where the time goes: runs the same pytest command as the Makefile, with
 ``--durations=0``, in a fresh record cache, and prints the wall time, the CPU time of pytest and everything it
-started, the load average before and after, and the ten test files that took longest (summed over their tests'
+started, the load average before and after, the ten test files that took longest (summed over their tests'
 setup, call and teardown; with several workers these overlap, so they add up to more than the wall time).
 
     .venv/bin/python benchmarks/make_test.py [pytest arguments ...]
 
+Writes pytest's whole output (every test's duration) into the fresh cache folder and prints its path.
 Prints figures; asserts nothing. Run it on an idle machine to compare with the README's figure.
 """
 
@@ -42,6 +43,8 @@ def main(extra: list[str]) -> None:
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    log = Path(env["KANGURI_CACHE"]) / "pytest.log"
+    log.write_text(proc.stdout + proc.stderr)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     per_file: defaultdict[str, float] = defaultdict(float)
     for line in proc.stdout.splitlines():
@@ -51,6 +54,7 @@ def main(extra: list[str]) -> None:
         line for line in proc.stdout.splitlines() if " in " in line and ("passed" in line or "failed" in line)
     ]
     print(f"exit {proc.returncode}: {summary[-1].strip('= ') if summary else proc.stderr[-500:]}")
+    print(f"pytest's output, every test's duration included: {log}")
     print(
         f"wall {wall:.0f} s; CPU {usage.ru_utime + usage.ru_stime:.0f} s (user {usage.ru_utime:.0f}, "
         f"system {usage.ru_stime:.0f}) on {os.cpu_count()} cores"
