@@ -1,6 +1,6 @@
 """How long ``make test`` takes, and where the time goes: runs the same pytest command as the Makefile, with
 ``--durations=0``, in a fresh record cache, and prints the wall time, the CPU time of pytest and everything it
-started, the load average before and after, the ten test files that took longest (summed over their tests'
+started, the load average before and after, and the ten test files that took longest (summed over their tests'
 setup, call and teardown; with several workers these overlap, so they add up to more than the wall time).
 
     .venv/bin/python benchmarks/make_test.py [pytest arguments ...]
@@ -44,7 +44,7 @@ def main(extra: list[str]) -> None:
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     log = Path(env["KANGURI_CACHE"]) / "pytest.log"
-    log.write_text(proc.stdout + proc.stderr)
+    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     per_file: defaultdict[str, float] = defaultdict(float)
     for line in proc.stdout.splitlines():
