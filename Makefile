@@ -34,8 +34,9 @@ site: setup
 serve: setup
 	$(BIN)/mkdocs serve
 
-# pytest-xdist: one worker per core (at most 4); a module whose fixture builds a site keeps to one worker
-# (xdist_group), and the real site is built once for all of them (tests/conftest.py::real_site).
+# pytest-xdist: one worker per core (at most 4). The tests of one xdist_group share a worker: a claim's three
+# evidence tests (its quick run), a module whose fixture builds a site. The real site is built once for all
+# workers (tests/conftest.py::real_site). tests/test_parallel.py checks that the groups hold.
 test: setup browser
 	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup
 

@@ -15,6 +15,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium_axe_python import Axe
@@ -26,10 +27,9 @@ from tests.site_build import REPO
 
 DATA = Path(__file__).parent / "data"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xdist_group("real_site"),
-]  # one worker: the module's fixture is built once
+# No xdist group: the tests spread over the workers, each with its own Chromium; the site they read is built once
+# for all of them (tests/conftest.py::real_site).
+pytestmark = pytest.mark.browser
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 CLAIM = "parameter-shift-cost"
 
@@ -83,6 +83,25 @@ def driver(tmp_path_factory):
 def _open(driver, url):
     driver.get(url)
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _search(driver, url, query):
+    """Types ``query`` into the search box of the page at ``url``. A page already open there is reused: its box is
+    emptied and its results are seen to clear first, so no result of an earlier query can answer this one (loading
+    the page again would rebuild the search index in the browser, a second or more each time)."""
+    if driver.current_url != url:
+        _open(driver, url)
+    box = WebDriverWait(driver, 10).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input"))
+    )
+    box.click()
+    if box.get_attribute("value"):
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(Keys.BACKSPACE)
+        WebDriverWait(driver, 10, poll_frequency=0.1).until(
+            lambda d: not d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")
+        )
+    box.send_keys(query)
 
 
 def _severe(driver) -> list[str]:
@@ -231,13 +250,8 @@ def test_home_lists_claims_with_badges(driver, base_url):
     ("prefix", "query"), [("", "パラメータシフト"), ("", "勾配"), ("en/", "parameter shift")]
 )
 def test_search_finds_the_claim(driver, base_url, prefix, query):
-    _open(driver, f"{base_url}{prefix}")
-    box = WebDriverWait(driver, 10).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input"))
-    )
-    box.click()
-    box.send_keys(query)
-    WebDriverWait(driver, 20).until(
+    _search(driver, f"{base_url}{prefix}", query)
+    WebDriverWait(driver, 20, poll_frequency=0.1).until(
         lambda d: any(
             f"claims/{CLAIM}/" in (a.get_attribute("href") or "")
             for a in d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")
@@ -259,12 +273,7 @@ def _queries():
 @pytest.mark.parametrize(("cid", "prefix", "lang", "query"), list(_queries()))
 def test_search_finds_each_claim_in_the_readers_language(driver, base_url, cid, prefix, lang, query):
     """Searching a claim's title or a word of it finds its page, and only pages in the reader's language."""
-    _open(driver, f"{base_url}{prefix}claims/")
-    box = WebDriverWait(driver, 10).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input"))
-    )
-    box.click()
-    box.send_keys(query)
+    _search(driver, f"{base_url}{prefix}claims/", query)
 
     def found(d):
         try:  # the list is re-rendered as results stream in
@@ -274,7 +283,7 @@ def test_search_finds_each_claim_in_the_readers_language(driver, base_url, cid, 
             return False
         return hrefs if any(f"claims/{cid}/" in h for h in hrefs) else False
 
-    hrefs = WebDriverWait(driver, 20).until(found)
+    hrefs = WebDriverWait(driver, 20, poll_frequency=0.1).until(found)
     other = [h for h in hrefs if ("/en/" in h) != (lang == "en")]
     assert other == [], f"pages in the other language: {other[:3]}"
 
@@ -458,12 +467,7 @@ ENGLISH_QUERIES = [
 def test_search_ranks_a_claim_above_its_notebook(driver, base_url, query):
     """Where a claim page and its notebook both match, the claim page comes first, and the notebook's result is
     titled as a notebook, not with the claim's title again."""
-    _open(driver, f"{base_url}en/")
-    box = WebDriverWait(driver, 10).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input"))
-    )
-    box.click()
-    box.send_keys(query)
+    _search(driver, f"{base_url}en/", query)
     results = _results(driver)
     pages = [re.search(r"/en/(claims|notebooks)/([a-z0-9-]+)/", href) for href, _ in results]
     order = [(m[1], m[2]) for m in pages if m]

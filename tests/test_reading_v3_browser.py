@@ -4,7 +4,7 @@ import pytest
 
 from tests.test_browser import _open, base_url, driver, site  # noqa: F401  (the module's fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("real_site")]
+pytestmark = pytest.mark.browser
 
 CARDS = """
 const width = document.documentElement.clientWidth;

@@ -11,8 +11,8 @@ from tests.site_build import mkdocs_build
 
 pytestmark = [
     pytest.mark.site,
-    pytest.mark.xdist_group("real_site"),
-]  # one worker: the module's fixture is built once
+    pytest.mark.xdist_group("failing_site"),
+]  # one worker: the module's fixture (failing_site) is built once
 
 
 @pytest.fixture(scope="session")
