@@ -45,13 +45,18 @@ LOCAL_PACKAGES = ("claims", "experiments")
 
 
 def package_versions(names: tuple[str, ...] = KEY_PACKAGES) -> dict[str, str]:
+    return dict(_versions(names))
+
+
+@cache  # installed versions do not change while a process runs; reading them costs ~15 ms a key
+def _versions(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     out = {}
     for name in names:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = "absent"
-    return out
+    return tuple(out.items())
 
 
 def _module_file(dotted: str) -> Path | None:
@@ -74,14 +79,24 @@ def source_closure(path: Path) -> list[Path]:
         if p in seen:
             continue
         seen[p] = None
-        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            todo += [f for n in names if (f := _module_file(n)) is not None]
+        stat = p.stat()
+        todo += [
+            f
+            for n in _imported_names(p, stat.st_mtime_ns, stat.st_size)
+            if (f := _module_file(n)) is not None
+        ]
     return sorted(seen, key=lambda q: q.as_posix())
+
+
+@cache  # per file version: a build asks for dozens of keys, and parsing every module each time cost ~2 s
+def _imported_names(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    return tuple(names)
 
 
 def key(claim_id: str, profile: str, config: Any, seed: int) -> str:

@@ -57,6 +57,7 @@ class KanguriPlugin(BasePlugin[KanguriConfig]):
         list the claim pages in the nav from the catalogue (mkdocs.yml lists the pages around them)."""
         compat.check_versions()
         compat.separate_table_cells()
+        compat.share_notebook_templates()
         registry.catalogue.cache_clear()  # under `mkdocs serve`, pick up an edited catalogue
         if config.nav is not None:
             config.nav = nav.with_claim_pages(config.nav)

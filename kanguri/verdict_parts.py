@@ -183,7 +183,13 @@ def _named(cat: Catalogue | None, knob: str, value: Any, lang: str, claim_id: st
 
 
 def _spec_text(cat: Catalogue | None, knobs: dict, lang: str, claim_id: str | None = None) -> str:
-    return ", ".join(f"{_knob(cat, k, lang)} = {_named(cat, k, v, lang, claim_id)}" for k, v in knobs.items())
+    return words("list_sep", lang).join(
+        f"{_knob(cat, k, lang)} = {_named(cat, k, v, lang, claim_id)}" for k, v in knobs.items()
+    )
+
+
+# Japanese puts no space between two Japanese characters: a setting that ends in one, then 「では」
+_JA_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef])\s+(?=[\u3040-\u30ff\u3400-\u9fff])")
 
 
 def map_sentence(claim_id: str, mapped: dict, lang: str) -> Markup:
@@ -196,13 +202,15 @@ def map_sentence(claim_id: str, mapped: dict, lang: str) -> Markup:
     parts = [phrase("robust.most", lang, verdict=verdict_label(main)(lang), k=n_main, specs=specs)]
     for verdict in (v for v in counts if v != main):
         at = [_spec_text(cat, s["knobs"], lang, claim_id) for s in grid if s["verdict"] == verdict]
-        shown = "; ".join(at[:SHOWN_EXCEPTIONS]) + ("; …" if len(at) > SHOWN_EXCEPTIONS else "")
+        sep = words("spec_sep", lang)
+        shown = sep.join(at[:SHOWN_EXCEPTIONS]) + (sep + "…" if len(at) > SHOWN_EXCEPTIONS else "")
         parts.append(phrase("robust.other", lang, verdict=verdict_label(verdict)(lang), at=shown))
     nulls = [s for s in mapped["specs"] if s["null"]]
     if nulls:
-        said = ", ".join(sorted({verdict_label(s["verdict"])(lang) for s in nulls}))
+        said = words("list_sep", lang).join(sorted({verdict_label(s["verdict"])(lang) for s in nulls}))
         parts.append(phrase("robust.nulls", lang, n=len(nulls), verdicts=said))
-    return Markup(words("sentence_sep", lang).join(parts) + words("full_stop", lang))
+    sentence = words("sentence_sep", lang).join(parts) + words("full_stop", lang)
+    return Markup(_JA_GAP.sub("", sentence) if lang == "ja" else sentence)
 
 
 def _parenthesised(text: str, lang: str) -> str:

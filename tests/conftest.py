@@ -19,18 +19,24 @@ def toy_project(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory, worker_id):
-    """The real site, built once per test run (``mkdocs build --strict`` at the quick profile): the site tests
-    and the browser tests read the same build. Under pytest-xdist the workers share it: the first to ask builds
-    it under a file lock, the others wait and read it."""
-    from tests.site_build import REPO, mkdocs_build
+    """The site as published, built once per test run (``mkdocs build --strict`` at the site profile, from the
+    frozen records in ``results/``): the site tests and the browser tests read the same build. It computes
+    nothing, so it is ready in seconds and the browser tests run alongside the claims' quick runs. Under
+    pytest-xdist the workers share it: the first to ask builds it under a file lock, the others wait and read it.
+    """
+    from tests.site_build import REPO, mkdocs_build, stale_frozen_records
 
+    if (
+        stale := stale_frozen_records()
+    ):  # the build would recompute them at the site profile: minutes to hours
+        pytest.fail(f"frozen records missing or stale (run `make site && make freeze`): {stale}")
     shared = (
         tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
     )
     out, done = shared / "real-site", shared / "real-site.built"
     with FileLock(str(shared / "real-site.lock")):
         if not done.exists():
-            proc = mkdocs_build(REPO, out)
+            proc = mkdocs_build(REPO, out, env={"KANGURI_PROFILE": "site"})
             assert proc.returncode == 0, proc.stderr[-3000:]
             done.touch()
     return out

@@ -23,6 +23,21 @@ def mkdocs_build(project: Path, site_dir: Path, *, strict: bool = True, env: dic
 REPO = PACKAGE_DIR.parent
 
 
+def stale_frozen_records() -> list[str]:
+    """The live claims whose frozen site record is missing or no longer matches their code, parameters and
+    package versions (a build at the site profile would recompute them)."""
+    from kanguri import cache, registry
+
+    registry.refresh()
+    stale = []
+    for cid in registry.implemented():
+        claim = registry.load(cid)
+        config = None if claim.kind == "opinion" else claim.config("site")
+        if cache.load_frozen(cid, "site", cache.key(cid, "site", config, claim.seed)) is None:
+            stale.append(cid)
+    return stale
+
+
 @cache
 def _markdown_config() -> tuple[list, dict]:
     from mkdocs.config import load_config

@@ -392,3 +392,30 @@ def test_search_snippets_keep_table_cells_apart():
     (section,) = [s for s in parser.data if s.id == "t"]
     text = " ".join("".join(section.text).split())  # the snippet is HTML: runs of spaces show as one
     assert "Claim · Kind / Barren · experiment / 20 W · sourced / <p>after</p>" in text, text
+
+
+def test_notebook_templates_are_compiled_once_and_render_the_same(monkeypatch):
+    """mkdocs-jupyter makes a new nbconvert exporter for each conversion; with the shared bytecode cache the second
+    exporter compiles no template, and its page is the one the first made."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    compat.share_notebook_templates()
+    compat.share_notebook_templates()  # once: a second call does not wrap the wrapper
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# 見出し"), nbformat.v4.new_code_cell("print(1)")]
+    )
+    first, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return original(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    exporter = HTMLExporter(template_name="lab")
+    second, _ = exporter.from_notebook_node(nb)
+    assert exporter.environment.bytecode_cache is compat._NOTEBOOK_TEMPLATES
+    assert [n for n in compiled if n and n.endswith(".j2")] == [], compiled
+    assert second == first

@@ -46,6 +46,16 @@ def test_key_follows_imports_and_parameters(toy_project):
     assert k_quick != cache.key("toy-mean", "quick", claim.config("quick"), 1)
 
 
+def test_the_closure_sees_an_import_added_in_the_same_process(toy_project):
+    """The parsed imports are remembered per file version: an edit that adds an import is seen at once."""
+    claim_file = toy_project / "claims" / "toy_mean.py"
+    before = cache.source_closure(claim_file)
+    (toy_project / "experiments" / "helper.py").write_text("X = 1\n")
+    claim_file.write_text(claim_file.read_text() + "\nfrom experiments import helper  # noqa\n")
+    after = cache.source_closure(claim_file)
+    assert [p.name for p in sorted(set(after) - set(before))] == ["helper.py"]
+
+
 def test_corrupt_entry_is_recomputed(toy_project):
     first = runner.run("toy-mean", "quick")
     record_file = cache.entry_dir("toy-mean", "quick") / "record.json"

@@ -17,6 +17,7 @@ import pytest
 from kanguri import cache, cli, frozen, registry, runner
 from kanguri.worker import to_plain
 from tests import toy
+from tests.site_build import stale_frozen_records
 
 
 @pytest.fixture
@@ -106,13 +107,7 @@ def test_a_crashed_worker_leaves_no_entry_and_no_lock(toy_project):
 def test_every_claim_has_a_current_frozen_record():
     """A fresh clone builds from ``results/site/``: each live claim's frozen record must carry the key of the
     code, parameters and versions as they are now, or the first ``make site`` recomputes that claim."""
-    registry.refresh()
-    stale = []
-    for cid in registry.implemented():
-        claim = registry.load(cid)
-        config = None if claim.kind == "opinion" else claim.config("site")
-        if cache.load_frozen(cid, "site", cache.key(cid, "site", config, claim.seed)) is None:
-            stale.append(cid)
+    stale = stale_frozen_records()
     assert not stale, f"frozen records missing or stale (run `make site && make freeze`): {stale}"
 
 
