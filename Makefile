@@ -35,10 +35,13 @@ serve: setup
 	$(BIN)/mkdocs serve
 
 # pytest-xdist: one worker per core (at most 4). The tests of one xdist_group share a worker: a claim's three
-# evidence tests (its quick run), a module whose fixture builds a site. The real site is built once for all
-# workers (tests/conftest.py::real_site). tests/test_parallel.py checks that the groups hold.
+# evidence tests (its quick run), a module whose fixture builds a site, the browser tests. Work is handed out in
+# the order conftest.py gives (--no-loadscope-reorder): the browser tests, which mostly wait on Chromium, first,
+# and beside them the claims' quick runs. The real site is built once for all workers
+# (tests/conftest.py::real_site). tests/test_parallel.py checks that the groups hold. A third worker on two
+# cores was slower (the quick runs' own process pools then oversubscribe the cores: benchmarks/make_test.py).
 test: setup browser
-	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup
+	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
 
 # The browser tests drive Debian's Chromium (a test tool's own download fails here). Install it when we can
 # (as root, with apt); otherwise stop before anything runs, with one line saying what to install.

@@ -22,7 +22,15 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MAKE_TEST = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadgroup"]  # as the Makefile's test target
+MAKE_TEST = [
+    "-n",
+    "auto",
+    "--maxprocesses",
+    "4",
+    "--dist",
+    "loadgroup",
+    "--no-loadscope-reorder",
+]  # as the Makefile's test target
 DURATION = re.compile(r"^([\d.]+)s (?:setup|call|teardown)\s+([^:\s]+)::")
 
 

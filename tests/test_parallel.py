@@ -8,6 +8,7 @@ this test fails on a pair that ignores the groups.
 
 import subprocess
 import sys
+from pathlib import Path
 
 GROUPED = """
 import os
@@ -45,3 +46,11 @@ def test_a_group_runs_on_one_worker(tmp_path):
         workers.setdefault(group, set()).add(worker)
     assert workers.keys() == {"a", "b", "c"}
     assert all(len(w) == 1 for w in workers.values()), f"a group ran on several workers: {workers}"
+
+
+def test_the_browser_tests_and_then_the_quick_runs_are_handed_out_first(request):
+    """``make test`` hands out work in collection order (``--no-loadscope-reorder``): conftest.py puts the browser
+    tests first and the claims' quick runs next, so that the cores stay busy while the browser waits."""
+    root_conftest = request.config.pluginmanager.get_plugin(str(Path(__file__).parents[1] / "conftest.py"))
+    order = [root_conftest._first(item) for item in request.session.items]
+    assert order == sorted(order)

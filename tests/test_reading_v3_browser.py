@@ -4,7 +4,7 @@ import pytest
 
 from tests.test_browser import _open, base_url, driver, site  # noqa: F401  (the module's fixtures)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # see tests/test_browser.py
 
 CARDS = """
 const width = document.documentElement.clientWidth;
