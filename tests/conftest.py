@@ -26,9 +26,8 @@ def real_site(tmp_path_factory, worker_id):
     """
     from tests.site_build import REPO, mkdocs_build, stale_frozen_records
 
-    if (
-        stale := stale_frozen_records()
-    ):  # the build would recompute them at the site profile: minutes to hours
+    # a stale record would be recomputed by the build at the site profile: minutes to hours
+    if stale := stale_frozen_records():
         pytest.fail(f"frozen records missing or stale (run `make site && make freeze`): {stale}")
     shared = (
         tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent

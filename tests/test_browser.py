@@ -27,8 +27,8 @@ from tests.site_build import REPO
 DATA = Path(__file__).parent / "data"
 
 # One xdist group with the other browser tests: they mostly wait on Chromium, so they share one worker while the
-# others keep the cores busy (spread over all workers, they would leave the cores idle together). It is the largest
-# group, so pytest-xdist hands it out first; the site it reads is built in seconds (tests/conftest.py::real_site).
+# others keep the cores busy (spread over all workers, they would leave the cores idle together). conftest.py puts
+# the group first, so it is handed out first; the site it reads is built in seconds (tests/conftest.py::real_site).
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 CLAIM = "parameter-shift-cost"
