@@ -1,7 +1,8 @@
 """How long ``make test`` takes, and where the time goes: runs the same pytest command as the Makefile, with
 ``--durations=0``, in a fresh record cache, and prints the wall time, the CPU time of pytest and everything it
-started, the load average before and after, and the ten test files that took longest (summed over their tests'
-setup, call and teardown; with several workers these overlap, so they add up to more than the wall time).
+started (orphans included: see :func:`adopt_orphans`), the load average before and after, and the ten test
+files that took longest (summed over their tests' setup, call and teardown; with several workers these
+overlap, so they add up to more than the wall time).
 
     .venv/bin/python benchmarks/make_test.py [pytest arguments ...]
 
@@ -11,12 +12,15 @@ Prints figures; asserts nothing. Run it on an idle machine to compare with the R
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import re
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -31,7 +35,30 @@ MAKE_TEST = [
     "loadgroup",
     "--no-loadscope-reorder",
 ]  # as the Makefile's test target
+PR_SET_CHILD_SUBREAPER = 36
 DURATION = re.compile(r"^([\d.]+)s (?:setup|call|teardown)\s+([^:\s]+)::")
+
+
+def adopt_orphans() -> None:
+    """Become the subreaper of everything pytest starts (Linux): a process whose parent ends before it, such as
+    a pytest worker's fork server (kanguri.launcher), is then reaped here, and its CPU time counted."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        print("could not become a subreaper: CPU time of orphaned processes is not counted")
+
+
+def reap_orphans(pytest: subprocess.Popen, done: threading.Event) -> None:
+    """Reap each adopted process as soon as it ends (the tests wait for some to be gone, not zombies), and never
+    pytest itself, which ``Popen.communicate`` waits for."""
+    while not done.is_set():
+        try:
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:  # none now (pytest reaped, no orphan yet)
+            ended = None
+        if ended is not None and ended.si_pid != pytest.pid:
+            os.waitpid(ended.si_pid, 0)
+        else:
+            time.sleep(0.05)
 
 
 def main(extra: list[str]) -> None:
@@ -47,21 +74,32 @@ def main(extra: list[str]) -> None:
         "no:cacheprovider",
         *extra,
     ]
+    adopt_orphans()
     load_before = os.getloadavg()
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+    reaper = threading.Thread(target=reap_orphans, args=(proc, done), daemon=True)
+    reaper.start()
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t0
+    time.sleep(2)  # the fork servers end once their clients have
+    done.set()
+    reaper.join()
+    with contextlib.suppress(ChildProcessError):  # what is left and has ended
+        while os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG) is not None:
+            pass
     log = Path(env["KANGURI_CACHE"]) / "pytest.log"
-    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    log.write_text(stdout + stderr, encoding="utf-8")
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     per_file: defaultdict[str, float] = defaultdict(float)
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         if m := DURATION.match(line):
             per_file[m[2]] += float(m[1])
     summary = [
-        line for line in proc.stdout.splitlines() if " in " in line and ("passed" in line or "failed" in line)
+        line for line in stdout.splitlines() if " in " in line and ("passed" in line or "failed" in line)
     ]
-    print(f"exit {proc.returncode}: {summary[-1].strip('= ') if summary else proc.stderr[-500:]}")
+    print(f"exit {proc.returncode}: {summary[-1].strip('= ') if summary else stderr[-500:]}")
     print(f"pytest's output, every test's duration included: {log}")
     print(
         f"wall {wall:.0f} s; CPU {usage.ru_utime + usage.ru_stime:.0f} s (user {usage.ru_utime:.0f}, "

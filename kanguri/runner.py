@@ -1,5 +1,6 @@
 """Runs claims: a cached record when the key matches, else a frozen one (``results/``) with that key, otherwise
-the worker in a subprocess with a timeout. A file lock per entry makes concurrent builds compute it once."""
+the worker in a process of its own (``kanguri.launcher``) with a timeout. A file lock per entry makes concurrent
+builds compute it once."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from kanguri import cache, registry
+from kanguri import cache, launcher, registry
 from kanguri.claim import Claim
 from kanguri.paths import root
 
@@ -72,19 +71,15 @@ def _compute(claim: Claim, claim_id: str, profile: str, record_key: str, progres
         | {"KANGURI_PROGRESS": "1" if progress else "0", "PYTHONHASHSEED": "0"}
     )
     env["KANGURI_PARENT_PID"] = str(os.getpid())  # the worker exits when this process dies (kill -9)
-    cmd = [sys.executable, "-m", "kanguri.worker", claim_id, profile, str(staged)]
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(
-            cmd,
-            cwd=root(),
-            env=env,
-            timeout=timeout,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=None if progress else subprocess.PIPE,
+        ended = launcher.run_worker(
+            [claim_id, profile, str(staged)], cwd=root(), env=env, timeout=timeout, show_stderr=progress
         )
-    except subprocess.TimeoutExpired:
+    except OSError as e:  # no worker could start (no process or file left): say so, as a failed record
+        shutil.rmtree(staged, ignore_errors=True)
+        return failed_record(claim_id, profile, f"cannot start the worker: {e}", key=record_key)
+    if ended.code is None:
         shutil.rmtree(staged, ignore_errors=True)
         return failed_record(claim_id, profile, f"timed out after {timeout} s", key=record_key)
     wall = time.perf_counter() - t0
@@ -94,13 +89,13 @@ def _compute(claim: Claim, claim_id: str, profile: str, record_key: str, progres
         record = json.loads((staged / "record.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         shutil.rmtree(staged, ignore_errors=True)
-        tail = (proc.stderr or "")[-2000:]
-        error = f"worker exited with code {proc.returncode}"
+        tail = ended.stderr
+        error = f"worker exited with code {ended.code}"
         if last := _last_line(tail):
             error += f": {last}"
         return failed_record(claim_id, profile, error, traceback=tail)
     record |= {"key": record_key, "wall_seconds": wall, "origin": "computed"}
-    if proc.returncode != 0 or record.get("status") != "ok":
+    if ended.code != 0 or record.get("status") != "ok":
         shutil.rmtree(staged, ignore_errors=True)
         record["status"] = "failed"
         return record

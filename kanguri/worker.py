@@ -1,4 +1,5 @@
-"""Runs one claim at one profile and writes its record. Always started in a subprocess by the runner.
+"""Runs one claim at one profile and writes its record, in a process of its own: the runner forks it from a
+warm server (``kanguri.launcher``); by hand it is
 
     python -m kanguri.worker <claim-id> <profile> <out-dir>
 
@@ -8,6 +9,7 @@ Writes ``record.json`` and one SVG per figure and language into ``out-dir``; exi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import inspect
@@ -16,6 +18,7 @@ import multiprocessing
 import os
 import random
 import resource
+import select
 import sys
 import threading
 import time
@@ -110,17 +113,35 @@ def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
     """Exit, with the trial processes this worker started, as soon as ``parent`` (the runner) is gone.
 
     After ``kill -9`` of the command nobody would read the record, yet the worker would run to its end; a
-    watching thread (not a signal: a long torch or numpy call would delay a handler) stops it instead.
+    watching thread (not a signal: a long torch or numpy call would delay a handler) stops it instead. The
+    runner is watched by its pid, not as this process's parent: a worker forked from the fork server
+    (``kanguri.launcher``) is the server's child, and the server lives as long as its children do.
     """
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every_s)
+        wait_for_exit(parent, every_s)
         for child in multiprocessing.active_children():  # the local pool's trial processes
             child.kill()
         os._exit(70)
 
     threading.Thread(target=watch, name="kanguri-exit-with-parent", daemon=True).start()
+
+
+def wait_for_exit(pid: int, every_s: float) -> None:
+    """Return once process ``pid`` has ended: a pidfd on Linux (readable as soon as it ends, zombie or not),
+    else by polling."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    except (AttributeError, OSError):  # no pidfd here (macOS)
+        with contextlib.suppress(ProcessLookupError):
+            while True:
+                os.kill(pid, 0)
+                time.sleep(every_s)
+        return
+    select.select([fd], [], [])
+    os.close(fd)
 
 
 def figure_languages(fig: Figure) -> list[str]:

@@ -1,0 +1,151 @@
+"""Starts a claim's worker, forked from a server that has already imported the libraries every worker needs.
+
+A worker started as ``python -m kanguri.worker`` spends one to three seconds importing scipy.stats, matplotlib,
+numpy and pydantic before it runs anything; a build or a test run starts dozens. Here the worker is forked
+from multiprocessing's fork server, started once per process with those libraries imported: a worker is then
+ready in a fraction of a second, and is still a process of its own (a crash, a timeout or ``kill -9`` of the
+command ends it alone, as before).
+
+Only third-party libraries are preloaded. The engine, the claims and the experiments are imported afresh in
+each worker, so an edit made while a server lives (``mkdocs serve``) is never run stale; torch is never
+preloaded (its thread pools do not survive a fork, and ``OMP_WAIT_POLICY`` must be set before it loads).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import multiprocessing
+import os
+import sys
+import tempfile
+import threading
+import types
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from multiprocessing import forkserver, reduction
+from pathlib import Path
+from typing import Any
+
+PRELOAD = (
+    "numpy",
+    "scipy.stats",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "pydantic",
+    "yaml",
+    "filelock",
+)
+SERVER_ENV = {"PYTHONHASHSEED": "0"}  # a worker inherits the server's hash seed, not its own environment's
+STDERR_TAIL = 2000
+_STARTING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a worker ended: its exit code (None when it ran past its time and was killed) and its last words."""
+
+    code: int | None
+    stderr: str
+
+
+def run_worker(
+    args: list[str], *, cwd: Path, env: Mapping[str, str], timeout: float, show_stderr: bool = False
+) -> Finished:
+    """``python -m kanguri.worker *args`` in ``cwd`` with ``env``, forked from the warm server.
+
+    Its standard error is kept (the tail comes back), or shown as it is written with ``show_stderr``; its
+    standard output is dropped, as before.
+    """
+    ctx = _context()
+    with tempfile.TemporaryFile() as kept:
+        err = 2 if show_stderr else kept.fileno()
+        proc = ctx.Process(target=_worker, args=(args, str(cwd), dict(env), _Fd(err)), daemon=False)
+        with _STARTING, _server_environment(), _main_module_hidden():  # builds start claims from threads
+            proc.start()
+        proc.join(timeout)
+        code: int | None = proc.exitcode
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+            code = None
+        proc.close()
+        kept.seek(0)
+        tail = kept.read().decode("utf-8", "replace")[-STDERR_TAIL:]
+    return Finished(code, tail)
+
+
+def _context() -> Any:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(list(PRELOAD))
+    return ctx
+
+
+@contextlib.contextmanager
+def _server_environment() -> Iterator[None]:
+    """Start (or restart) the server with ``SERVER_ENV``: it takes this process's environment when it starts."""
+    saved = {k: os.environ.get(k) for k in SERVER_ENV}
+    os.environ.update(SERVER_ENV)
+    try:
+        forkserver.ensure_running()
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """multiprocessing would import this process's main script again in the worker (its rule for spawned
+    processes), running whatever a script leaves unguarded by ``if __name__ == "__main__"``; the worker needs
+    nothing from it, so the parent shows none while the worker starts."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+class _Fd:
+    """A file descriptor handed to the worker; multiprocessing passes it over the server's socket."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        return _inherited, (reduction.DupFd(self.fd),)
+
+
+def _inherited(dup: Any) -> int:
+    return dup.detach()
+
+
+def _worker(args: list[str], cwd: str, env: dict[str, str], stderr: int) -> None:
+    """In the forked worker: what ``python -m kanguri.worker`` would have (environment, folder, import path,
+    arguments, exit handlers), then the worker. multiprocessing has set the parent's import path and folder."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 1)
+    os.dup2(stderr, 2)
+    os.close(stderr)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    sys.path[:] = [cwd, *(p for p in sys.path if p not in ("", cwd))]
+    importlib.invalidate_caches()
+    atexit._clear()  # the server's handlers are not this worker's; the worker's own run when it ends
+    from kanguri import worker
+
+    sys.argv = [worker.__file__, *args]
+    try:
+        code = worker.main(args)
+    finally:
+        atexit._run_exitfuncs()  # a forked process ends with os._exit, which skips them
+    sys.exit(code)
