@@ -9,6 +9,8 @@ command ends it alone, as before).
 Only third-party libraries are preloaded. The engine, the claims and the experiments are imported afresh in
 each worker, so an edit made while a server lives (``mkdocs serve``) is never run stale; torch is never
 preloaded (its thread pools do not survive a fork, and ``OMP_WAIT_POLICY`` must be set before it loads).
+What the preloaded libraries read when they load (``OPENBLAS_NUM_THREADS``, a ``matplotlibrc``, their own
+versions) is read once, when the server starts: restart the process after changing those.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import contextlib
 import importlib
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -40,7 +43,12 @@ PRELOAD = (
 )
 SERVER_ENV = {"PYTHONHASHSEED": "0"}  # a worker inherits the server's hash seed, not its own environment's
 STDERR_TAIL = 2000
-_STARTING = threading.Lock()
+SERVER_LOST = 255  # the exit code multiprocessing reports when the server, not the worker, ended
+_LOCK = threading.Lock()  # builds start claims from threads; starting one is brief
+
+
+class LauncherError(OSError):
+    """No worker could be started, or its server was lost while it ran."""
 
 
 @dataclass(frozen=True)
@@ -51,36 +59,72 @@ class Finished:
     stderr: str
 
 
+def environment(*, defaults: Mapping[str, str], overrides: Mapping[str, str]) -> dict[str, str]:
+    """``defaults``, then this process's environment, then ``overrides``: read under the lock that starting a
+    server holds while it sets ``SERVER_ENV`` in this process's environment."""
+    with _LOCK:
+        return {**defaults, **os.environ, **overrides}
+
+
 def run_worker(
     args: list[str], *, cwd: Path, env: Mapping[str, str], timeout: float, show_stderr: bool = False
 ) -> Finished:
     """``python -m kanguri.worker *args`` in ``cwd`` with ``env``, forked from the warm server.
 
     Its standard error is kept (the tail comes back), or shown as it is written with ``show_stderr``; its
-    standard output is dropped, as before.
+    standard output is dropped, as before. Raises :class:`LauncherError` when the server cannot start it or
+    is lost while it runs (the worker is then killed).
     """
-    ctx = _context()
     with tempfile.TemporaryFile() as kept:
         err = 2 if show_stderr else kept.fileno()
-        proc = ctx.Process(target=_worker, args=(args, str(cwd), dict(env), _Fd(err)), daemon=False)
-        with _STARTING, _server_environment(), _main_module_hidden():  # builds start claims from threads
-            proc.start()
-        proc.join(timeout)
-        code: int | None = proc.exitcode
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-            code = None
+        proc = _start(args, str(cwd), dict(env), err)
+        code: int | None = None
+        try:
+            proc.join(timeout)
+            code = proc.exitcode
+        finally:  # a timeout, or an exception here (Ctrl-C): the worker does not outlive the call
+            if proc.exitcode is None:
+                proc.kill()
+                proc.join()
+            elif proc.exitcode == SERVER_LOST and _alive(proc.pid):
+                os.kill(proc.pid, signal.SIGKILL)
+                code = SERVER_LOST
         proc.close()
         kept.seek(0)
         tail = kept.read().decode("utf-8", "replace")[-STDERR_TAIL:]
+    if code == SERVER_LOST:
+        raise LauncherError(f"the fork server that started the worker was lost while it ran{_said(tail)}")
     return Finished(code, tail)
 
 
-def _context() -> Any:
+def _start(args: list[str], cwd: str, env: dict[str, str], err: int) -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(list(PRELOAD))
-    return ctx
+    proc = ctx.Process(target=_worker, args=(args, cwd, env, _Fd(err)), daemon=False)
+    with _LOCK:
+        default_method = multiprocessing.get_start_method(allow_none=True)
+        ctx.set_forkserver_preload(list(PRELOAD))
+        try:
+            with _server_environment(), _main_module_hidden():
+                proc.start()
+        except (OSError, EOFError) as e:  # no process, or the server died while it forked
+            raise LauncherError(f"cannot start the worker: {e}") from e
+        finally:
+            if default_method is None:  # starting one must not fix this process's default start method
+                multiprocessing.set_start_method(None, force=True)
+    return proc
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _said(tail: str) -> str:
+    lines = [ln for ln in tail.splitlines() if ln.strip()]
+    return f": {lines[-1].strip()}" if lines else ""
 
 
 @contextlib.contextmanager
@@ -128,24 +172,28 @@ def _inherited(dup: Any) -> int:
 
 def _worker(args: list[str], cwd: str, env: dict[str, str], stderr: int) -> None:
     """In the forked worker: what ``python -m kanguri.worker`` would have (environment, folder, import path,
-    arguments, exit handlers), then the worker. multiprocessing has set the parent's import path and folder."""
+    arguments, start method, exit handlers), then the worker. multiprocessing has set the parent's import path
+    and folder; the project's root goes first."""
     sys.stdout.flush()
     sys.stderr.flush()
     with open(os.devnull, "wb") as devnull:
         os.dup2(devnull.fileno(), 1)
-    os.dup2(stderr, 2)
-    os.close(stderr)
+    if stderr != 2:
+        os.dup2(stderr, 2)
+        os.close(stderr)
+    if sys.flags.hash_randomization:  # a server started by other code, without SERVER_ENV
+        sys.exit("kanguri.launcher: the fork server was started without PYTHONHASHSEED=0; results would vary")
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)
     sys.path[:] = [cwd, *(p for p in sys.path if p not in ("", cwd))]
     importlib.invalidate_caches()
-    atexit._clear()  # the server's handlers are not this worker's; the worker's own run when it ends
+    multiprocessing.set_start_method(None, force=True)  # the platform's default again, not the fork server
     from kanguri import worker
 
     sys.argv = [worker.__file__, *args]
     try:
         code = worker.main(args)
     finally:
-        atexit._run_exitfuncs()  # a forked process ends with os._exit, which skips them
+        atexit._run_exitfuncs()  # a forked process ends with os._exit, which skips what an interpreter runs
     sys.exit(code)

@@ -65,20 +65,22 @@ def _compute(claim: Claim, claim_id: str, profile: str, record_key: str, progres
     timeout = claim.timeout_s.get(profile, 900)
     # OpenMP threads that spin while they wait slow a busy machine down tenfold (measured: barren-plateaus'
     # quick profile went from 28 s to over 300 s beside two CPU burners); passive waiting yields the core
-    env = (
-        {"OMP_WAIT_POLICY": "PASSIVE"}
-        | os.environ
-        | {"KANGURI_PROGRESS": "1" if progress else "0", "PYTHONHASHSEED": "0"}
+    env = launcher.environment(
+        defaults={"OMP_WAIT_POLICY": "PASSIVE"},
+        overrides={
+            "KANGURI_PROGRESS": "1" if progress else "0",
+            "PYTHONHASHSEED": "0",
+            "KANGURI_PARENT_PID": str(os.getpid()),  # the worker exits when this process dies (kill -9)
+        },
     )
-    env["KANGURI_PARENT_PID"] = str(os.getpid())  # the worker exits when this process dies (kill -9)
     t0 = time.perf_counter()
     try:
         ended = launcher.run_worker(
             [claim_id, profile, str(staged)], cwd=root(), env=env, timeout=timeout, show_stderr=progress
         )
-    except OSError as e:  # no worker could start (no process or file left): say so, as a failed record
+    except OSError as e:  # no worker could start, or its server was lost: a failed record that says so
         shutil.rmtree(staged, ignore_errors=True)
-        return failed_record(claim_id, profile, f"cannot start the worker: {e}", key=record_key)
+        return failed_record(claim_id, profile, str(e), key=record_key)
     if ended.code is None:
         shutil.rmtree(staged, ignore_errors=True)
         return failed_record(claim_id, profile, f"timed out after {timeout} s", key=record_key)

@@ -104,9 +104,16 @@ def _search_box(driver, url):
     return box
 
 
-def _search(driver, url, query):
-    """Types ``query`` into the search box of the page at ``url`` (see :func:`_search_box`)."""
-    _search_box(driver, url).send_keys(query)
+def _search(driver, url, query, *, typed: bool = True):
+    """Types ``query`` into the search box of the page at ``url`` (see :func:`_search_box`), key by key, or
+    pastes it whole (``typed=False``) and presses End, the key Material's search answers to: the same search,
+    without one search per keystroke (a third of a second less per query)."""
+    box = _search_box(driver, url)
+    if typed:
+        box.send_keys(query)
+    else:
+        driver.execute_cdp_cmd("Input.insertText", {"text": query})
+        box.send_keys(Keys.END)
 
 
 def _result_links(driver, child: str = "a") -> list[tuple[str, str | None]]:
@@ -278,9 +285,9 @@ def test_search_finds_the_claim(driver, base_url, prefix, query):
 def _queries():
     """Each implemented claim's title in each language, and the keywords its catalogue entry gives (kanji
     compounds, katakana, plain English words); an entry without keywords is searched by its title alone."""
-    for e in registry.catalogue()[1]:
-        if e.implemented:
-            for prefix, lang in (("", "ja"), ("en/", "en")):
+    for prefix, lang in (("", "ja"), ("en/", "en")):  # a language at a time: its page and index load once
+        for e in registry.catalogue()[1]:
+            if e.implemented:
                 queries = [e.title(lang)] + ([e.keywords(lang)] if e.keywords else [])
                 yield from ((e.id, prefix, lang, q) for q in queries)
 
@@ -288,7 +295,7 @@ def _queries():
 @pytest.mark.parametrize(("cid", "prefix", "lang", "query"), list(_queries()))
 def test_search_finds_each_claim_in_the_readers_language(driver, base_url, cid, prefix, lang, query):
     """Searching a claim's title or a word of it finds its page, and only pages in the reader's language."""
-    _search(driver, f"{base_url}{prefix}claims/", query)
+    _search(driver, f"{base_url}{prefix}claims/", query, typed=False)
 
     def found(d):
         hrefs = [href for href, _ in _result_links(d)]
@@ -469,7 +476,7 @@ ENGLISH_QUERIES = [
 def test_search_ranks_a_claim_above_its_notebook(driver, base_url, query):
     """Where a claim page and its notebook both match, the claim page comes first, and the notebook's result is
     titled as a notebook, not with the claim's title again."""
-    _search(driver, f"{base_url}en/", query)
+    _search(driver, f"{base_url}en/", query, typed=False)
     results = _results(driver)
     pages = [re.search(r"/en/(claims|notebooks)/([a-z0-9-]+)/", href) for href, _ in results]
     order = [(m[1], m[2]) for m in pages if m]

@@ -4,7 +4,11 @@ import json
 import os
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import psutil
 
 from kanguri import registry, runner
 from tests import toy
@@ -14,11 +18,12 @@ _run = run
 
 
 def run(cfg):  # records what the worker sees, in its output folder (its third argument)
-    import json, os, sys
+    import json, multiprocessing, os, sys
     from pathlib import Path
 
     seen = {"cwd": os.getcwd(), "path0": sys.path[0], "argv": sys.argv[1:], "root": os.environ["KANGURI_ROOT"],
-            "hash": hash("kanguri"), "omp": os.environ.get("OMP_WAIT_POLICY"), "main": getattr(sys.modules["__main__"], "__file__", None)}
+            "hash": hash("kanguri"), "omp": os.environ.get("OMP_WAIT_POLICY"), "main": getattr(sys.modules["__main__"], "__file__", None),
+            "start_method": multiprocessing.get_start_method(allow_none=True)}
     Path(sys.argv[3], "seen.json").write_text(json.dumps(seen))
     return _run(cfg)
 """
@@ -46,15 +51,46 @@ def test_a_worker_sees_what_python_m_would_give_it(toy_project):
     )
     assert seen["omp"] == "PASSIVE"
     assert seen["main"] is None, "the parent's main script (pytest's) was not imported again"
+    assert seen["start_method"] is None, "the worker's default start method is the platform's, as before"
 
 
 def test_a_script_without_a_main_guard_runs_its_claim_once(toy_project, tmp_path):
     """multiprocessing would import the parent's main script again in the worker; unguarded, this script would
     then run the claim again inside its own worker and wait on its own lock for ever."""
     script = tmp_path / "unguarded.py"
-    script.write_text("from kanguri import runner\nprint(runner.run('toy-mean', 'quick')['status'])\n")
+    script.write_text(
+        "import multiprocessing\nfrom kanguri import runner\n"
+        "print(runner.run('toy-mean', 'quick')['status'])\n"
+        "print(multiprocessing.get_start_method(allow_none=True))\n"
+    )
     proc = subprocess.run(
         [sys.executable, str(script)], env=dict(os.environ), capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.split() == ["ok"]
+    assert proc.stdout.split() == ["ok", "None"], "and the script's own default start method is left unset"
+
+
+def _server_and_worker(timeout_s: float = 60) -> tuple[psutil.Process, psutil.Process]:
+    """This process's fork server and the worker it forked, once both exist."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        servers = [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
+        workers = [w for s in servers for w in s.children()]
+        if workers:
+            return servers[0], workers[0]
+        time.sleep(0.1)
+    raise AssertionError("no worker was forked")
+
+
+def test_a_lost_fork_server_fails_the_claim_and_takes_its_worker(toy_project):
+    toy.write_claim(toy_project, "toy-other", mode="sleep")  # sleeps 60 s
+    registry.refresh()
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(runner.run, "toy-other", "quick")
+        server, worker = _server_and_worker()
+        server.kill()
+        record = running.result(timeout=30)
+    assert record["status"] == "failed"
+    assert "fork server" in record["error"] and "lost" in record["error"], record["error"]
+    worker.wait(timeout=10)  # killed, not left to sleep on
+    assert runner.run("toy-mean", "quick")["status"] == "ok", "the next claim starts a new server"

@@ -188,10 +188,13 @@ def test_kill_9_of_the_command_stops_its_worker_and_staging_is_swept(toy_project
     workers: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (workers and any((cache_dir / ".staging").glob("*"))):
+        # the worker is a child of the command's fork server, and watches the command once it runs its claim
+        forked: list[psutil.Process] = []
+        while time.monotonic() < deadline and not (forked and any((cache_dir / ".staging").glob("*"))):
             time.sleep(0.2)
             workers = _descendants(command.pid)
-        assert workers, "the worker started"
+            forked = [p for p in workers if _parent(p) not in (command.pid, None) and _watching(p)]
+        assert forked, "the worker started"
         command.kill()
         command.wait()
         _, alive = psutil.wait_procs(workers, timeout=10)
@@ -209,6 +212,19 @@ def test_kill_9_of_the_command_stops_its_worker_and_staging_is_swept(toy_project
     )
     assert again.returncode == 0
     assert not any((cache_dir / ".staging").iterdir()), "the next start removed the stale staging folder"
+
+
+def _parent(p: psutil.Process) -> int | None:
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return p.ppid()
+    return None
+
+
+def _watching(p: psutil.Process) -> bool:
+    """The worker's second thread: the one that watches the command (started before the claim runs)."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return p.num_threads() > 1
+    return False
 
 
 def test_a_killed_worker_takes_its_trial_processes_with_it(tmp_path):
