@@ -21,6 +21,7 @@ import importlib
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -73,12 +74,16 @@ def run_worker(
 
     Its standard error is kept (the tail comes back), or shown as it is written with ``show_stderr``; its
     standard output is dropped, as before. Raises :class:`LauncherError` when the server cannot start it or
-    is lost while it runs (the worker is then killed).
+    is lost while it runs (the worker is then killed). An interpreter that ignores the environment (``-E``,
+    ``-I``) would start a server without ``SERVER_ENV``: the worker then starts as ``python -m`` instead.
     """
+    if sys.flags.ignore_environment:
+        return _run_fresh(args, cwd=cwd, env=env, timeout=timeout, show_stderr=show_stderr)
     with tempfile.TemporaryFile() as kept:
         err = 2 if show_stderr else kept.fileno()
         proc = _start(args, str(cwd), dict(env), err)
         code: int | None = None
+        lost = False
         try:
             proc.join(timeout)
             code = proc.exitcode
@@ -86,15 +91,34 @@ def run_worker(
             if proc.exitcode is None:
                 proc.kill()
                 proc.join()
-            elif proc.exitcode == SERVER_LOST and _alive(proc.pid):
+            elif proc.exitcode == SERVER_LOST and _alive(proc.pid):  # the server, not the worker, ended
                 os.kill(proc.pid, signal.SIGKILL)
-                code = SERVER_LOST
+                lost = True
         proc.close()
         kept.seek(0)
         tail = kept.read().decode("utf-8", "replace")[-STDERR_TAIL:]
-    if code == SERVER_LOST:
+    if lost:
         raise LauncherError(f"the fork server that started the worker was lost while it ran{_said(tail)}")
     return Finished(code, tail)
+
+
+def _run_fresh(
+    args: list[str], *, cwd: Path, env: Mapping[str, str], timeout: float, show_stderr: bool
+) -> Finished:
+    cmd = [sys.executable, "-m", "kanguri.worker", *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            cwd=cwd,
+            env=env,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=None if show_stderr else subprocess.PIPE,
+        )
+    except subprocess.TimeoutExpired:
+        return Finished(None, "")
+    stderr = (proc.stderr or b"").decode("utf-8", "replace")
+    return Finished(proc.returncode, stderr[-STDERR_TAIL:])
 
 
 def _start(args: list[str], cwd: str, env: dict[str, str], err: int) -> Any:
@@ -106,6 +130,10 @@ def _start(args: list[str], cwd: str, env: dict[str, str], err: int) -> Any:
         try:
             with _server_environment(), _main_module_hidden():
                 proc.start()
+            # another thread's Process.start() polls every process in this set; two threads reading one
+            # worker's exit code would leave one of them with nothing (read as a lost server): this call waits
+            # for its own worker alone
+            multiprocessing.process._children.discard(proc)  # type: ignore[attr-defined]
         except (OSError, EOFError) as e:  # no process, or the server died while it forked
             raise LauncherError(f"cannot start the worker: {e}") from e
         finally:
@@ -172,8 +200,8 @@ def _inherited(dup: Any) -> int:
 
 def _worker(args: list[str], cwd: str, env: dict[str, str], stderr: int) -> None:
     """In the forked worker: what ``python -m kanguri.worker`` would have (environment, folder, import path,
-    arguments, start method, exit handlers), then the worker. multiprocessing has set the parent's import path
-    and folder; the project's root goes first."""
+    arguments, start method, its own exit handlers), then the worker. multiprocessing has set the parent's
+    import path and folder; the project's root goes first."""
     sys.stdout.flush()
     sys.stderr.flush()
     with open(os.devnull, "wb") as devnull:
@@ -188,6 +216,7 @@ def _worker(args: list[str], cwd: str, env: dict[str, str], stderr: int) -> None
     os.chdir(cwd)
     sys.path[:] = [cwd, *(p for p in sys.path if p not in ("", cwd))]
     importlib.invalidate_caches()
+    atexit._clear()  # the server's (matplotlib's may remove a folder every worker shares); the worker's own run
     multiprocessing.set_start_method(None, force=True)  # the platform's default again, not the fork server
     from kanguri import worker
 
@@ -195,5 +224,5 @@ def _worker(args: list[str], cwd: str, env: dict[str, str], stderr: int) -> None
     try:
         code = worker.main(args)
     finally:
-        atexit._run_exitfuncs()  # a forked process ends with os._exit, which skips what an interpreter runs
+        atexit._run_exitfuncs()  # a forked process ends with os._exit, which skips them
     sys.exit(code)

@@ -94,3 +94,43 @@ def test_a_lost_fork_server_fails_the_claim_and_takes_its_worker(toy_project):
     assert "fork server" in record["error"] and "lost" in record["error"], record["error"]
     worker.wait(timeout=10)  # killed, not left to sleep on
     assert runner.run("toy-mean", "quick")["status"] == "ok", "the next claim starts a new server"
+
+
+def test_a_worker_that_exits_with_255_is_not_a_lost_server(toy_project):
+    toy.write_claim(toy_project, "toy-other")
+    with (toy_project / "experiments" / "toy_other.py").open("a") as f:
+        f.write("\n\ndef run(cfg):\n    raise SystemExit(255)\n")
+    registry.refresh()
+    record = runner.run("toy-other", "quick")
+    assert record["status"] == "failed"
+    assert record["error"].startswith("worker exited with code 255"), record["error"]
+
+
+def test_claims_started_from_threads_all_come_back(toy_project):
+    """Builds start claims from threads. Each thread waits for its own worker alone (multiprocessing would let
+    another thread's start read its exit code first; that race is too narrow to reproduce on demand, so this
+    checks only that concurrent starts all come back)."""
+    ids = [f"toy-t{i}" for i in range(6)]
+    for cid in ids:
+        toy.write_claim(toy_project, cid)
+    with (toy_project / "claims" / "catalogue.yml").open("a", encoding="utf-8") as f:
+        for cid in ids:
+            f.write(
+                f"  - {{id: {cid}, section: quantum, kind: experiment, title: {{ja: {cid}, en: {cid}}},\n"
+            )
+            f.write(f"     claim: {{ja: {cid}, en: {cid}}}}}\n")
+    registry.refresh()
+    with ThreadPoolExecutor(3) as pool:
+        records = list(pool.map(lambda cid: runner.run(cid, "quick"), ids))
+    assert [r["status"] for r in records] == ["ok"] * len(ids), [r.get("error") for r in records]
+
+
+def test_an_interpreter_that_ignores_the_environment_starts_workers_as_python_m(toy_project, tmp_path):
+    """Under ``python -E`` the fork server would ignore PYTHONHASHSEED=0 (and its workers refuse to run)."""
+    script = tmp_path / "isolated.py"
+    script.write_text("from kanguri import runner\nprint(runner.run('toy-mean', 'quick')['status'])\n")
+    proc = subprocess.run(
+        [sys.executable, "-E", str(script)], env=dict(os.environ), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["ok"]
