@@ -172,7 +172,8 @@ def staging_dir() -> Path:
     return d
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a zombie does too)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -200,7 +201,7 @@ def _sweep(where: Path, max_age_s: float) -> None:
         pid, _, rest = d.name.partition("-")
         try:
             if pid.isdigit() and rest:
-                stale = int(pid) != os.getpid() and not _alive(int(pid))
+                stale = int(pid) != os.getpid() and not alive(int(pid))
             else:
                 stale = time.time() - d.stat().st_mtime > max_age_s
         except FileNotFoundError:  # another process swept it first

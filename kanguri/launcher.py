@@ -32,6 +32,8 @@ from multiprocessing import forkserver, reduction
 from pathlib import Path
 from typing import Any
 
+from kanguri import cache
+
 PRELOAD = (
     "numpy",
     "scipy.stats",
@@ -91,7 +93,7 @@ def run_worker(
             if proc.exitcode is None:
                 proc.kill()
                 proc.join()
-            elif proc.exitcode == SERVER_LOST and _alive(proc.pid):  # the server, not the worker, ended
+            elif proc.exitcode == SERVER_LOST and cache.alive(proc.pid):  # the server, not the worker, ended
                 os.kill(proc.pid, signal.SIGKILL)
                 lost = True
         proc.close()
@@ -140,14 +142,6 @@ def _start(args: list[str], cwd: str, env: dict[str, str], err: int) -> Any:
             if default_method is None:  # starting one must not fix this process's default start method
                 multiprocessing.set_start_method(None, force=True)
     return proc
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _said(tail: str) -> str:
