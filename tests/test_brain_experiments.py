@@ -70,6 +70,17 @@ def test_the_crossover_is_interpolated_where_the_speed_up_falls_through_one():
     assert nhg._crossover([0.01, 0.1], [0.5, 0.2]) == 0.01
 
 
+def test_a_speed_up_is_a_geometric_mean_and_one_disturbed_round_does_not_sink_it():
+    # times[round, set, method]: dense 3× slower than event-driven in three rounds, 12× in one (a busy round)
+    times = np.ones((4, 1, 2))
+    times[:, 0, 0] = [3.0, 3.2, 2.9, 12.0]
+    e = nhg._ratio(times, 0, 0, 1)
+    assert e.value == pytest.approx(np.exp(np.log([3.0, 3.2, 2.9, 12.0]).mean()))
+    assert e.lo > 1.0 and e.lo < e.value < e.hi and e.n == 4
+    arithmetic = times[:, 0, 0].mean() - 3.182 * times[:, 0, 0].std(ddof=1) / 2
+    assert arithmetic < 1.0  # what the arithmetic interval said of the same rounds
+
+
 def test_the_cited_ratios_of_the_neuromorphic_reading_and_their_placebo():
     inputs = {n: (v, v) for n, v in {"gpu_model_weights": 4e11, "neuro_system_synapses": 1e11, "h100_memory": 80.0,
               "spinnaker2_dram": 2.0, "spinnaker2_sram": 0.0, "spinnaker_dram": 0.1,
