@@ -203,7 +203,7 @@ claim = define(
     globals(),
     experiment=exp.run,
     profiles={
-        "quick": exp.Config(repeats=3, rounds=4),
+        "quick": exp.Config(repeats=3, rounds=5),  # five rounds: a t-interval with room for one busy round
         "site": exp.Config(repeats=7, rounds=7),
         "full": exp.Config(inputs=16384, outputs=4096, repeats=25, rounds=10),
     },

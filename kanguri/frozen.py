@@ -48,9 +48,11 @@ def freeze(profile: str = "site", allow_dirty: bool = False) -> list[Path]:
             "the working tree has uncommitted changes: commit them first, so that each frozen record names the "
             "commit of its code (or pass --allow-dirty, and the records say +dirty)"
         )
+    # every claim runs before any record is written: a claim computed after the first write would find the
+    # tree changed and name its commit "+dirty"
+    records = {cid: runner.run(cid, profile) for cid in registry.implemented()}
     written, failed = [], []
-    for cid in registry.implemented():
-        record = runner.run(cid, profile)
+    for cid, record in records.items():
         if record.get("status") != "ok" or not record.get("dir"):
             failed.append(f"{cid}: {record.get('error')}")
             continue

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kanguri import cache, cli, frozen, registry, runner
+from kanguri import cache, cli, frozen, provenance, registry, runner
 from kanguri.worker import to_plain
 from tests import toy
 from tests.site_build import stale_frozen_records
@@ -120,6 +120,39 @@ def test_frozen_records_serve_a_fresh_clone(toy_project, tmp_path, monkeypatch):
     assert served["origin"] == "frozen" and served["cached"]
     assert served["report"] == record["report"]
     assert cache.load("toy-mean", "quick") is not None, "the frozen record now sits in the cache too"
+
+
+def test_every_record_frozen_from_a_clean_tree_names_a_clean_commit(toy_project):
+    """Freezing rewrites the committed records in results/: a claim computed after the first of them was
+    rewritten found the tree changed, and its record named the commit "+dirty" although its code was committed."""
+    git = [
+        "git",
+        "-c",
+        "user.name=Kanguri",
+        "-c",
+        "user.email=kanguri@example.org",
+        "-c",
+        "commit.gpgsign=false",
+    ]
+
+    def commit() -> None:
+        for args in (["add", "-A"], ["commit", "-qm", "toy"]):
+            subprocess.run([*git, *args], cwd=toy_project, check=True)
+        provenance.git_commit.cache_clear()  # as a fresh `kanguri freeze` would read it
+
+    toy.write_claim(toy_project, "toy-other")
+    registry.refresh()
+    subprocess.run([*git, "init", "-q"], cwd=toy_project, check=True)
+    commit()
+    frozen.freeze("quick")
+    commit()  # the frozen records, committed
+    toy.write_claim(toy_project, "toy-other", holds=f"({toy.GOOD_HOLDS})")  # new code: toy-other recomputes
+    registry.refresh()
+    commit()
+    frozen.freeze("quick")
+    for cid in ("toy-mean", "toy-other"):
+        record = json.loads((toy_project / "results" / "quick" / cid / "record.json").read_text())
+        assert not record["provenance"]["commit"].endswith("+dirty"), cid
 
 
 def test_a_corrupt_or_stale_frozen_record_is_recomputed(toy_project, tmp_path, monkeypatch):
