@@ -125,15 +125,7 @@ def test_frozen_records_serve_a_fresh_clone(toy_project, tmp_path, monkeypatch):
 def test_every_record_frozen_from_a_clean_tree_names_a_clean_commit(toy_project):
     """Freezing rewrites the committed records in results/: a claim computed after the first of them was
     rewritten found the tree changed, and its record named the commit "+dirty" although its code was committed."""
-    git = [
-        "git",
-        "-c",
-        "user.name=Kanguri",
-        "-c",
-        "user.email=kanguri@example.org",
-        "-c",
-        "commit.gpgsign=false",
-    ]
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
 
     def commit() -> None:
         for args in (["add", "-A"], ["commit", "-qm", "toy"]):
