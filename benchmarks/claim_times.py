@@ -36,7 +36,7 @@ def main() -> None:
                     flush=True,
                 )
                 values = r.get("report", {}).get("values", {})
-                if "utilisation" in values:
+                if cid == "data-limited-scaling" and "utilisation" in values:
                     print(
                         f"{'':28} training throughput {values['tokens_per_s']['value']:.0f} characters/s on the "
                         f"largest model = {values['utilisation']['value']:.0%} of the one-thread matmul rate "
