@@ -24,6 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from make_test import load_line, outcome  # benchmarks/ is on the path: run as a script or a plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS_ENV = "KANGURI_CPU_FLOOR_ROWS"  # where the plugin (this module, inside pytest) writes its rows
@@ -82,8 +83,7 @@ def main() -> None:
     cpu0, t0 = machine_cpu_seconds(), time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     wall, cpu = time.perf_counter() - t0, machine_cpu_seconds() - cpu0
-    summary = [ln for ln in proc.stdout.splitlines() if " in " in ln and ("passed" in ln or "failed" in ln)]
-    print(f"exit {proc.returncode}: {summary[-1].strip('= ') if summary else proc.stderr[-500:]}")
+    print(f"exit {proc.returncode}: {outcome(proc.stdout, proc.stderr)}")
     rows = json.loads(rows_file.read_text(encoding="utf-8")) if rows_file.is_file() else []
     per_file: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for nodeid, seconds, cpu_seconds in rows:
@@ -94,12 +94,7 @@ def main() -> None:
     print(
         f"one after another: wall {wall:.0f} s; machine CPU {cpu:.0f} s, of it {tests_cpu:.0f} s inside tests"
     )
-    print(
-        "load average (1, 5, 15 min): before "
-        + ", ".join(f"{x:.2f}" for x in load_before)
-        + "; after "
-        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    )
+    print(load_line(load_before))
     print(f"{'CPU (s)':>8} {'wall (s)':>9}  file")
     for name, (seconds, cpu_seconds) in sorted(per_file.items(), key=lambda kv: -kv[1][1])[:15]:
         print(f"{cpu_seconds:8.1f} {seconds:9.1f}  {name}")

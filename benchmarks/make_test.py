@@ -61,6 +61,20 @@ def reap_orphans(pytest: subprocess.Popen, done: threading.Event) -> None:
             time.sleep(0.05)
 
 
+def outcome(stdout: str, stderr: str) -> str:
+    """pytest's last line ("903 passed in 559.19s"), or the end of its errors when it wrote none."""
+    summary = [ln for ln in stdout.splitlines() if " in " in ln and ("passed" in ln or "failed" in ln)]
+    return summary[-1].strip("= ") if summary else stderr[-500:]
+
+
+def load_line(before: tuple[float, float, float]) -> str:
+    fmt = ", ".join
+    return (
+        f"load average (1, 5, 15 min): before {fmt(f'{x:.2f}' for x in before)}; "
+        f"after {fmt(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+
+
 def main(extra: list[str]) -> None:
     env = os.environ | {"KANGURI_CACHE": tempfile.mkdtemp(prefix="kanguri-bench-")}
     cmd = [
@@ -96,21 +110,13 @@ def main(extra: list[str]) -> None:
     for line in stdout.splitlines():
         if m := DURATION.match(line):
             per_file[m[2]] += float(m[1])
-    summary = [
-        line for line in stdout.splitlines() if " in " in line and ("passed" in line or "failed" in line)
-    ]
-    print(f"exit {proc.returncode}: {summary[-1].strip('= ') if summary else stderr[-500:]}")
+    print(f"exit {proc.returncode}: {outcome(stdout, stderr)}")
     print(f"pytest's output, every test's duration included: {log}")
     print(
         f"wall {wall:.0f} s; CPU {usage.ru_utime + usage.ru_stime:.0f} s (user {usage.ru_utime:.0f}, "
         f"system {usage.ru_stime:.0f}) on {os.cpu_count()} cores"
     )
-    print(
-        "load average (1, 5, 15 min): before "
-        + ", ".join(f"{x:.2f}" for x in load_before)
-        + "; after "
-        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    )
+    print(load_line(load_before))
     for name, seconds in sorted(per_file.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {seconds:7.1f} s  {name}")
 
