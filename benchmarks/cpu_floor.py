@@ -87,8 +87,9 @@ def main() -> None:
     rows = json.loads(rows_file.read_text(encoding="utf-8")) if rows_file.is_file() else []
     per_file: defaultdict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for nodeid, seconds, cpu_seconds in rows:
-        per_file[nodeid.split("::")[0]][0] += seconds
-        per_file[nodeid.split("::")[0]][1] += cpu_seconds
+        totals = per_file[nodeid.split("::")[0]]
+        totals[0] += seconds
+        totals[1] += cpu_seconds
     tests_cpu = sum(c for _, c in per_file.values())
     cores = os.cpu_count() or 1
     print(
